@@ -2,7 +2,17 @@ import js from '@eslint/js';
 import tseslint from 'typescript-eslint';
 
 export default tseslint.config(
-  { ignores: ['dist/', 'node_modules/', 'coverage/', 'web/dist/', 'contracts/artifacts/', 'medproof-data/'] },
+  {
+    ignores: [
+      '.tmp/',
+      'dist/',
+      'node_modules/',
+      'coverage/',
+      'web/dist/',
+      'contracts/artifacts/',
+      'medproof-data/',
+    ],
+  },
   js.configs.recommended,
   ...tseslint.configs.recommendedTypeChecked,
   {
@@ -55,5 +65,9 @@ export default tseslint.config(
   {
     files: ['**/*.js', '**/*.mjs'],
     ...tseslint.configs.disableTypeChecked,
+    languageOptions: {
+      ...tseslint.configs.disableTypeChecked.languageOptions,
+      globals: { URL: 'readonly', console: 'readonly', process: 'readonly' },
+    },
   },
 );

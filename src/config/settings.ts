@@ -1,0 +1,119 @@
+/**
+ * Every setting medproof reads, in one table: the README's configuration table mirrors it (a test
+ * checks). Precedence: command-line flag > MEDPROOF_* environment variable > `<dataDir>/config.json`
+ * > default. Libraries never read the environment; only loadConfig does, once.
+ */
+export type SettingType = 'string' | 'int' | 'url' | 'address' | 'key' | 'enum' | 'bool';
+
+export interface Setting {
+  readonly env: string;
+  readonly type: SettingType;
+  readonly doc: string;
+  readonly default?: string | number | boolean;
+  readonly values?: readonly string[];
+  readonly min?: number;
+  readonly max?: number;
+  /** Never printed, never logged. */
+  readonly secret?: boolean;
+}
+
+export const SETTINGS = {
+  dataDir: {
+    env: 'MEDPROOF_DATA_DIR',
+    type: 'string',
+    default: './medproof-data',
+    doc: 'Folder for the database, blobs, secrets and the embedded chain',
+  },
+  node: {
+    env: 'MEDPROOF_NODE',
+    type: 'enum',
+    values: ['anvil', 'ganache'],
+    default: 'anvil',
+    doc: 'Embedded chain node, used when no RPC URL is set',
+  },
+  nodePort: {
+    env: 'MEDPROOF_NODE_PORT',
+    type: 'int',
+    min: 1,
+    max: 65535,
+    default: 8545,
+    doc: 'Port of the embedded chain node (127.0.0.1)',
+  },
+  rpcUrl: {
+    env: 'MEDPROOF_RPC_URL',
+    type: 'url',
+    doc: 'Any EVM JSON-RPC endpoint (testnet, L2, Besu); unset = embedded node',
+  },
+  registry: {
+    env: 'MEDPROOF_REGISTRY',
+    type: 'address',
+    doc: 'Registry contract address on that chain (`medproof deploy` prints it)',
+  },
+  key: {
+    env: 'MEDPROOF_KEY',
+    type: 'key',
+    secret: true,
+    doc: 'Private key for CLI writes (deploy, grant, anchor, revoke); embedded: the dev admin',
+  },
+  anchorKey: {
+    env: 'MEDPROOF_ANCHOR_KEY',
+    type: 'key',
+    secret: true,
+    doc: 'Private key of the anchoring engine (needs ANCHORER_ROLE); default: MEDPROOF_KEY',
+  },
+  databaseUrl: {
+    env: 'MEDPROOF_DATABASE_URL',
+    type: 'string',
+    secret: true,
+    doc: 'postgres://user:pass@host/db for PostgreSQL; unset = SQLite file in the data folder',
+  },
+  confirmations: {
+    env: 'MEDPROOF_CONFIRMATIONS',
+    type: 'int',
+    min: 1,
+    max: 1000,
+    default: 1,
+    doc: 'Blocks on top of an anchor before it counts as confirmed',
+  },
+  batchMax: {
+    env: 'MEDPROOF_BATCH_MAX',
+    type: 'int',
+    min: 1,
+    max: 65536,
+    default: 256,
+    doc: 'Most documents per anchored Merkle root (1 = one transaction per document, as in the paper)',
+  },
+  batchWaitMs: {
+    env: 'MEDPROOF_BATCH_WAIT_MS',
+    type: 'int',
+    min: 0,
+    max: 86_400_000,
+    default: 500,
+    doc: 'Longest a document waits for its batch to fill before it is anchored',
+  },
+  pollMs: {
+    env: 'MEDPROOF_POLL_MS',
+    type: 'int',
+    min: 10,
+    max: 60_000,
+    default: 1000,
+    doc: 'Longest pause between checks for a transaction receipt',
+  },
+  replaceAfterMs: {
+    env: 'MEDPROOF_REPLACE_AFTER_MS',
+    type: 'int',
+    min: 1000,
+    max: 86_400_000,
+    default: 120_000,
+    doc: 'A transaction pending this long is re-sent at the same nonce with a higher fee',
+  },
+  logLevel: {
+    env: 'MEDPROOF_LOG_LEVEL',
+    type: 'enum',
+    values: ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'],
+    default: 'info',
+    doc: 'Log level (logs go to stderr as JSON lines)',
+  },
+} as const satisfies Record<string, Setting>;
+
+export type SettingKey = keyof typeof SETTINGS;

@@ -1,0 +1,335 @@
+import type { Selectable } from 'kysely';
+import type { Address, Hex } from 'viem';
+import type { Executor } from '../db/Db.js';
+import type { AnchorBatchesTable, BatchStatus } from '../db/schema.js';
+
+export type BatchRow = Selectable<AnchorBatchesTable>;
+
+const lower = (h: string) => h.toLowerCase();
+
+/** SQL parameter lists stay well under SQLite's and PostgreSQL's limits. */
+const CHUNK = 500;
+function* chunks<T>(items: readonly T[]): Generator<T[]> {
+  for (let i = 0; i < items.length; i += CHUNK) yield items.slice(i, i + CHUNK);
+}
+
+/**
+ * Accepts leaves for anchoring. Pass the caller's transaction so the leaf commits together with the
+ * record it belongs to (the outbox): if that commit returns, the leaf will be anchored. Re-enqueueing
+ * a known leaf is a no-op.
+ */
+export async function enqueueLeaves(db: Executor, leaves: readonly Hex[], now = Date.now()): Promise<void> {
+  for (const part of chunks(leaves)) {
+    await db
+      .insertInto('anchor_leaves')
+      .values(
+        part.map((leaf) => ({
+          leaf: lower(leaf),
+          status: 'queued' as const,
+          batch_id: null,
+          queued_at: now,
+        })),
+      )
+      .onConflict((oc) => oc.column('leaf').doNothing())
+      .execute();
+  }
+}
+
+/** The oldest queued leaves, and when the oldest was queued. */
+export async function queuedLeaves(
+  db: Executor,
+  limit: number,
+): Promise<{ leaves: Hex[]; oldestAt: number | undefined }> {
+  const rows = await db
+    .selectFrom('anchor_leaves')
+    .select(['leaf', 'queued_at'])
+    .where('status', '=', 'queued')
+    .orderBy('queued_at')
+    .orderBy('leaf')
+    .limit(limit)
+    .execute();
+  return { leaves: rows.map((r) => r.leaf as Hex), oldestAt: rows[0]?.queued_at };
+}
+
+/** Records a batch (root + leaves in tree order) and moves its leaves out of the queue, atomically if `db` is a transaction. */
+export async function insertBatch(
+  db: Executor,
+  b: { root: Hex; leaves: readonly Hex[]; chainId: number; registry: Address },
+  now = Date.now(),
+): Promise<number> {
+  const { id } = await db
+    .insertInto('anchor_batches')
+    .values({
+      root: lower(b.root),
+      leaf_count: b.leaves.length,
+      leaves: JSON.stringify(b.leaves.map(lower)),
+      chain_id: b.chainId,
+      registry: b.registry,
+      status: 'built',
+      nonce: null,
+      tx_hash: null,
+      block_number: null,
+      block_hash: null,
+      anchored_at: null,
+      attempts: 0,
+      next_attempt_at: 0,
+      error_code: null,
+      last_error: null,
+      created_at: now,
+      sent_at: null,
+      confirmed_at: null,
+    })
+    .returning('id')
+    .executeTakeFirstOrThrow();
+  for (const part of chunks(b.leaves)) {
+    await db
+      .updateTable('anchor_leaves')
+      .set({ status: 'batched', batch_id: id })
+      .where('leaf', 'in', part.map(lower))
+      .where('status', '=', 'queued')
+      .execute();
+  }
+  return id;
+}
+
+/** Batches of one chain and registry in the given states, oldest first. */
+export function batchesIn(
+  db: Executor,
+  chainId: number,
+  registry: Address,
+  statuses: readonly BatchStatus[],
+): Promise<BatchRow[]> {
+  return db
+    .selectFrom('anchor_batches')
+    .selectAll()
+    .where('chain_id', '=', chainId)
+    .where('registry', '=', registry)
+    .where('status', 'in', statuses)
+    .orderBy('id')
+    .execute();
+}
+
+export function batchById(db: Executor, id: number): Promise<BatchRow | undefined> {
+  return db.selectFrom('anchor_batches').selectAll().where('id', '=', id).executeTakeFirst();
+}
+
+export interface SignedTx {
+  readonly hash: Hex;
+  readonly raw: Hex;
+  readonly nonce: number;
+  readonly fee: bigint;
+  readonly tip: bigint;
+}
+
+/** Persists a signed transaction and marks the batch sent, before the transaction leaves this process. */
+export async function recordSigned(
+  db: Executor,
+  batchId: number,
+  tx: SignedTx,
+  now = Date.now(),
+): Promise<void> {
+  await db
+    .insertInto('anchor_txs')
+    .values({
+      tx_hash: lower(tx.hash),
+      batch_id: batchId,
+      nonce: tx.nonce,
+      raw: tx.raw,
+      fee: tx.fee.toString(),
+      tip: tx.tip.toString(),
+      created_at: now,
+    })
+    .execute();
+  await db
+    .updateTable('anchor_batches')
+    .set({
+      status: 'sent',
+      nonce: tx.nonce,
+      tx_hash: lower(tx.hash),
+      sent_at: now,
+      error_code: null,
+      last_error: null,
+    })
+    .where('id', '=', batchId)
+    .execute();
+}
+
+export function txsOf(db: Executor, batchId: number) {
+  return db
+    .selectFrom('anchor_txs')
+    .selectAll()
+    .where('batch_id', '=', batchId)
+    .orderBy('created_at', 'desc')
+    .execute();
+}
+
+export async function recordMined(
+  db: Executor,
+  batchId: number,
+  m: { txHash: Hex | null; blockNumber: number; blockHash: Hex | null; anchoredAt: number | null },
+): Promise<void> {
+  await db
+    .updateTable('anchor_batches')
+    .set({
+      status: 'mined',
+      tx_hash: m.txHash === null ? null : lower(m.txHash),
+      block_number: m.blockNumber,
+      block_hash: m.blockHash === null ? null : lower(m.blockHash),
+      anchored_at: m.anchoredAt,
+      error_code: null,
+      last_error: null,
+    })
+    .where('id', '=', batchId)
+    .execute();
+}
+
+/** Enough blocks on top: the batch and its leaves are anchored. */
+export async function recordConfirmed(db: Executor, batchId: number, now = Date.now()): Promise<void> {
+  await db
+    .updateTable('anchor_batches')
+    .set({ status: 'confirmed', confirmed_at: now })
+    .where('id', '=', batchId)
+    .execute();
+  await db.updateTable('anchor_leaves').set({ status: 'anchored' }).where('batch_id', '=', batchId).execute();
+}
+
+/** The chain lost the anchor (reorg, or a dev node restarted from older state): send it again. */
+export async function resetToBuilt(db: Executor, batchId: number, reason: string): Promise<void> {
+  await db
+    .updateTable('anchor_batches')
+    .set({
+      status: 'built',
+      nonce: null,
+      tx_hash: null,
+      block_number: null,
+      block_hash: null,
+      anchored_at: null,
+      confirmed_at: null,
+      last_error: reason,
+      error_code: 'REANCHOR',
+    })
+    .where('id', '=', batchId)
+    .execute();
+  await db.updateTable('anchor_leaves').set({ status: 'batched' }).where('batch_id', '=', batchId).execute();
+}
+
+/** A transient failure: note it and try again at `nextAttemptAt`. The batch keeps its state. */
+export async function recordRetry(
+  db: Executor,
+  batchId: number,
+  code: string,
+  message: string,
+  nextAttemptAt: number,
+): Promise<void> {
+  const row = await batchById(db, batchId);
+  await db
+    .updateTable('anchor_batches')
+    .set({
+      attempts: (row?.attempts ?? 0) + 1,
+      next_attempt_at: nextAttemptAt,
+      error_code: code,
+      last_error: message,
+    })
+    .where('id', '=', batchId)
+    .execute();
+}
+
+/** A permanent failure (the contract rejected the batch): visible, never shown as anchored. */
+export async function recordFailed(
+  db: Executor,
+  batchId: number,
+  code: string,
+  message: string,
+): Promise<void> {
+  await db
+    .updateTable('anchor_batches')
+    .set({ status: 'failed', error_code: code, last_error: message })
+    .where('id', '=', batchId)
+    .execute();
+}
+
+/** Puts failed batches' leaves back in the queue (an operator's decision after fixing the cause). */
+export async function requeueFailed(db: Executor): Promise<number> {
+  const failed = await db.selectFrom('anchor_batches').select('id').where('status', '=', 'failed').execute();
+  for (const { id } of failed) {
+    await db
+      .updateTable('anchor_leaves')
+      .set({ status: 'queued', batch_id: null })
+      .where('batch_id', '=', id)
+      .execute();
+    await db.deleteFrom('anchor_txs').where('batch_id', '=', id).execute();
+    await db.deleteFrom('anchor_batches').where('id', '=', id).execute();
+  }
+  return failed.length;
+}
+
+export interface LeafAnchor {
+  readonly leaf: Hex;
+  readonly status: 'queued' | 'batched' | 'anchored';
+  readonly batch?: BatchRow;
+}
+
+/** Where a leaf stands: queued, in a batch on its way, or anchored (with the batch to build its receipt from). */
+export async function leafAnchor(db: Executor, leaf: Hex): Promise<LeafAnchor | undefined> {
+  const row = await db
+    .selectFrom('anchor_leaves')
+    .selectAll()
+    .where('leaf', '=', lower(leaf))
+    .executeTakeFirst();
+  if (!row) return undefined;
+  const batch = row.batch_id === null ? undefined : await batchById(db, row.batch_id);
+  return { leaf: row.leaf as Hex, status: row.status, ...(batch ? { batch } : {}) };
+}
+
+/** Status of many leaves at once (chunked IN lists), with their batch's status. */
+export async function leafStatuses(
+  db: Executor,
+  leaves: readonly Hex[],
+): Promise<{ leaf: Hex; status: 'queued' | 'batched' | 'anchored'; batchStatus: BatchStatus | null }[]> {
+  const out: { leaf: Hex; status: 'queued' | 'batched' | 'anchored'; batchStatus: BatchStatus | null }[] = [];
+  for (const part of chunks(leaves.map(lower))) {
+    const rows = await db
+      .selectFrom('anchor_leaves')
+      .leftJoin('anchor_batches', 'anchor_batches.id', 'anchor_leaves.batch_id')
+      .select(['anchor_leaves.leaf', 'anchor_leaves.status', 'anchor_batches.status as batchStatus'])
+      .where('anchor_leaves.leaf', 'in', part)
+      .execute();
+    out.push(...rows.map((r) => ({ leaf: r.leaf as Hex, status: r.status, batchStatus: r.batchStatus })));
+  }
+  return out;
+}
+
+export interface QueueStats {
+  readonly queued: number;
+  readonly inFlight: number;
+  readonly anchored: number;
+  readonly failedBatches: number;
+  readonly oldestQueuedAt: number | null;
+}
+
+export async function queueStats(db: Executor): Promise<QueueStats> {
+  const leaves = await db
+    .selectFrom('anchor_leaves')
+    .select(['status'])
+    .select((eb) => eb.fn.countAll<number>().as('n'))
+    .groupBy('status')
+    .execute();
+  const count = (s: string) => Number(leaves.find((r) => r.status === s)?.n ?? 0);
+  const failed = await db
+    .selectFrom('anchor_batches')
+    .select((eb) => eb.fn.countAll<number>().as('n'))
+    .where('status', '=', 'failed')
+    .executeTakeFirst();
+  const oldest = await db
+    .selectFrom('anchor_leaves')
+    .select((eb) => eb.fn.min('queued_at').as('t'))
+    .where('status', '=', 'queued')
+    .executeTakeFirst();
+  return {
+    queued: count('queued'),
+    inFlight: count('batched'),
+    anchored: count('anchored'),
+    failedBatches: Number(failed?.n ?? 0),
+    oldestQueuedAt: oldest?.t === null || oldest?.t === undefined ? null : Number(oldest.t),
+  };
+}

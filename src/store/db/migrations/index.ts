@@ -1,0 +1,10 @@
+import type { Migration } from 'kysely/migration';
+import type { Dialect } from '../Db.js';
+import { up0001 } from './0001_anchoring.js';
+
+/** Migrations in order. Never edit a published one: add the next. */
+export function migrations(dialect: Dialect): Record<string, Migration> {
+  return {
+    '0001_anchoring': { up: up0001(dialect) },
+  };
+}
