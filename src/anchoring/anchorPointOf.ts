@@ -13,20 +13,21 @@ export interface LeafAnchorState {
   readonly error?: string;
 }
 
-// Proofs are rebuilt from a batch's stored leaves; recently used trees are kept (a 4,096-leaf tree is ~5 ms to build).
-const trees = new Map<number, MerkleTree & { index: Map<string, number> }>();
+// Proofs are rebuilt from a batch's stored leaves; recently used trees are kept (a 4,096-leaf tree is
+// ~5 ms to build). Keyed by root, which names exactly one set of leaves, in any database.
+const trees = new Map<string, MerkleTree & { index: Map<string, number> }>();
 const TREE_CACHE = 64;
 
-function treeOf(batchId: number, leavesJson: string): MerkleTree & { index: Map<string, number> } {
-  const hit = trees.get(batchId);
+function treeOf(root: string, leavesJson: string): MerkleTree & { index: Map<string, number> } {
+  const hit = trees.get(root);
   if (hit) {
-    trees.delete(batchId);
-    trees.set(batchId, hit);
+    trees.delete(root);
+    trees.set(root, hit);
     return hit;
   }
   const leaves = JSON.parse(leavesJson) as Hex[];
   const tree = Object.assign(buildMerkleTree(leaves), { index: new Map(leaves.map((l, i) => [l, i])) });
-  trees.set(batchId, tree);
+  trees.set(root, tree);
   if (trees.size > TREE_CACHE) trees.delete(trees.keys().next().value!);
   return tree;
 }
@@ -40,7 +41,7 @@ export async function anchorPointOf(db: Executor, leaf: Hex): Promise<LeafAnchor
   if (b.status === 'failed') return { state: 'failed', error: b.last_error ?? 'anchoring failed' };
   if (a.status !== 'anchored' || b.status !== 'confirmed' || b.block_number === null)
     return { state: 'pending' };
-  const tree = treeOf(b.id, b.leaves);
+  const tree = treeOf(b.root, b.leaves);
   const index = tree.index.get(a.leaf.toLowerCase());
   if (index === undefined) throw new Error(`leaf ${a.leaf} missing from its batch ${b.id}`);
   return {

@@ -128,6 +128,7 @@ export async function recordSigned(
   tx: SignedTx,
   now = Date.now(),
 ): Promise<void> {
+  // Re-signing a lost batch at the same nonce and fees gives the very same bytes: keep one row, newly dated.
   await db
     .insertInto('anchor_txs')
     .values({
@@ -139,6 +140,7 @@ export async function recordSigned(
       tip: tx.tip.toString(),
       created_at: now,
     })
+    .onConflict((oc) => oc.column('tx_hash').doUpdateSet({ created_at: now }))
     .execute();
   await db
     .updateTable('anchor_batches')
