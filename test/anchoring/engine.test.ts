@@ -40,7 +40,9 @@ describe.each(MATRIX)('anchoring engine on %s with %s', (kind, dbKind) => {
   });
   afterAll(() => chain?.destroy());
   beforeEach(async () => {
-    ({ db, cleanup: cleanupDb } = await testDatabase(dbKind));
+    const t = await testDatabase(dbKind);
+    db = t.db;
+    cleanupDb = () => t.cleanup();
   });
   afterEach(async () => {
     await Promise.all(engines.splice(0).map((e) => e.stop()));

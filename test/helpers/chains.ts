@@ -69,7 +69,10 @@ export const devRpc = {
     await conn.client.request({ method: 'evm_mine' as never, params: [] as never });
   },
   async snapshot(conn: ChainConnection): Promise<Hex> {
-    return (await conn.client.request({ method: 'evm_snapshot' as never, params: [] as never })) as Hex;
+    return conn.client.request<{ Method: 'evm_snapshot'; Parameters: []; ReturnType: Hex }>({
+      method: 'evm_snapshot',
+      params: [],
+    });
   },
   async revert(conn: ChainConnection, id: Hex): Promise<void> {
     await conn.client.request({ method: 'evm_revert' as never, params: [id] as never });
