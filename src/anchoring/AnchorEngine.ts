@@ -481,6 +481,8 @@ export class AnchorEngine extends EventEmitter<{ confirmed: [batchId: number]; i
       if (Date.now() > deadline)
         throw new Error(`${pending.length} leaves not anchored after ${timeoutMs} ms`);
       await Promise.race([new Promise((r) => this.once('confirmed', r)), sleep(200)]);
+      // Many leaves: look again at most every 100 ms, or the waiting itself starves the engine.
+      if (pending.length > 64) await sleep(100);
     }
   }
 }

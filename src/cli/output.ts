@@ -15,6 +15,12 @@ export class Output {
     else this.stdout.write(`${([] as string[]).concat(human).join('\n')}\n`);
   }
 
+  /** A long-running command's event: one JSON line for machines, `human` lines for people. */
+  event(human: string | string[], data: unknown): void {
+    if (this.json) this.stdout.write(`${JSON.stringify(data, bigintSafe)}\n`);
+    else this.stdout.write(`${([] as string[]).concat(human).join('\n')}\n`);
+  }
+
   /** Progress or notes for people; silent in JSON mode so stdout stays parseable. */
   note(line: string): void {
     if (!this.json) this.stderr.write(`${line}\n`);

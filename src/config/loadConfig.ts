@@ -102,8 +102,7 @@ export function loadConfig(flags: ConfigOverrides = {}, env: NodeJS.ProcessEnv =
   const pick = (key: SettingKey, file: Record<string, unknown>): unknown => {
     const s: Setting = SETTINGS[key];
     const flag = flags[key];
-    if (flag !== undefined)
-      return parseValue(key, flag, `--${key.replace(/[A-Z]/g, (c) => `-${c.toLowerCase()}`)}`);
+    if (flag !== undefined) return parseValue(key, flag, s.flag ?? key);
     const fromEnv = env[s.env];
     if (fromEnv !== undefined && fromEnv !== '') return parseValue(key, fromEnv, s.env);
     if (file[key] !== undefined) return parseValue(key, file[key], `config.json ${key}`);

@@ -7,6 +7,8 @@ export type SettingType = 'string' | 'int' | 'url' | 'address' | 'key' | 'enum' 
 
 export interface Setting {
   readonly env: string;
+  /** The command-line flag that sets it, where there is one. */
+  readonly flag?: string;
   readonly type: SettingType;
   readonly doc: string;
   readonly default?: string | number | boolean;
@@ -19,12 +21,14 @@ export interface Setting {
 
 export const SETTINGS = {
   dataDir: {
+    flag: '--data-dir',
     env: 'MEDPROOF_DATA_DIR',
     type: 'string',
     default: './medproof-data',
     doc: 'Folder for the database, blobs, secrets and the embedded chain',
   },
   node: {
+    flag: '--node',
     env: 'MEDPROOF_NODE',
     type: 'enum',
     values: ['anvil', 'ganache'],
@@ -32,6 +36,7 @@ export const SETTINGS = {
     doc: 'Embedded chain node, used when no RPC URL is set',
   },
   nodePort: {
+    flag: '--node-port',
     env: 'MEDPROOF_NODE_PORT',
     type: 'int',
     min: 1,
@@ -40,16 +45,19 @@ export const SETTINGS = {
     doc: 'Port of the embedded chain node (127.0.0.1)',
   },
   rpcUrl: {
+    flag: '--rpc',
     env: 'MEDPROOF_RPC_URL',
     type: 'url',
     doc: 'Any EVM JSON-RPC endpoint (testnet, L2, Besu); unset = embedded node',
   },
   registry: {
+    flag: '--registry',
     env: 'MEDPROOF_REGISTRY',
     type: 'address',
     doc: 'Registry contract address on that chain (`medproof deploy` prints it)',
   },
   key: {
+    flag: '--key',
     env: 'MEDPROOF_KEY',
     type: 'key',
     secret: true,
@@ -88,8 +96,8 @@ export const SETTINGS = {
     type: 'int',
     min: 0,
     max: 86_400_000,
-    default: 500,
-    doc: 'Longest a document waits for its batch to fill before it is anchored',
+    default: 0,
+    doc: 'Longest a document waits for its batch to fill; 0 = send at once (batches still form while a transaction is in flight)',
   },
   pollMs: {
     env: 'MEDPROOF_POLL_MS',

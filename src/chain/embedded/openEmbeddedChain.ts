@@ -47,6 +47,8 @@ export interface OpenEmbeddedOptions {
    */
   readonly mode: 'serve' | 'command';
   readonly port?: number;
+  /** How long to wait for another process to release the data folder's node (default 30 s). */
+  readonly busyTimeoutMs?: number;
 }
 
 interface NodeFile {
@@ -118,7 +120,7 @@ export async function openEmbeddedChain(o: OpenEmbeddedOptions): Promise<Embedde
 
   let node: EmbeddedNode | undefined;
   let rpcUrl: string | undefined;
-  const deadline = Date.now() + 30_000;
+  const deadline = Date.now() + (o.busyTimeoutMs ?? 30_000);
   for (;;) {
     const owner = tryLock(lockPath);
     if (owner === undefined) break;

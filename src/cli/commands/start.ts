@@ -10,7 +10,7 @@ import type { Output } from '../output.js';
 export async function startCommand(config: Config, out: Output): Promise<number> {
   const log = createLogger(config.logLevel);
   const system = await startSystem(config, log);
-  out.result(
+  out.event(
     [
       `medproof is running`,
       `  chain     ${system.conn.rpcUrl} (chain id ${system.conn.chainId}${system.embedded ? `, embedded ${system.embedded.kind}` : ''})`,
@@ -40,6 +40,6 @@ export async function startCommand(config: Config, out: Output): Promise<number>
     process.once('SIGTERM', () => stop('SIGTERM'));
   });
   await system.stop();
-  out.note('medproof stopped');
+  out.event('medproof stopped', { status: 'stopped' });
   return 0;
 }

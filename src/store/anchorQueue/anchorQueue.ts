@@ -72,6 +72,7 @@ export async function insertBatch(
       block_hash: null,
       anchored_at: null,
       attempts: 0,
+      reanchor_count: 0,
       next_attempt_at: 0,
       error_code: null,
       last_error: null,
@@ -199,7 +200,7 @@ export async function recordConfirmed(db: Executor, batchId: number, now = Date.
 export async function resetToBuilt(db: Executor, batchId: number, reason: string): Promise<void> {
   await db
     .updateTable('anchor_batches')
-    .set({
+    .set((eb) => ({
       status: 'built',
       nonce: null,
       tx_hash: null,
@@ -209,7 +210,8 @@ export async function resetToBuilt(db: Executor, batchId: number, reason: string
       confirmed_at: null,
       last_error: reason,
       error_code: 'REANCHOR',
-    })
+      reanchor_count: eb('reanchor_count', '+', 1),
+    }))
     .where('id', '=', batchId)
     .execute();
   await db.updateTable('anchor_leaves').set({ status: 'batched' }).where('batch_id', '=', batchId).execute();
@@ -302,6 +304,8 @@ export async function leafStatuses(
 }
 
 export interface QueueStats {
+  /** Batches sent again because the chain lost them (all time). */
+  readonly reanchored: number;
   readonly queued: number;
   readonly inFlight: number;
   readonly anchored: number;
@@ -327,7 +331,12 @@ export async function queueStats(db: Executor): Promise<QueueStats> {
     .select((eb) => eb.fn.min('queued_at').as('t'))
     .where('status', '=', 'queued')
     .executeTakeFirst();
+  const re = await db
+    .selectFrom('anchor_batches')
+    .select((eb) => eb.fn.sum<number>('reanchor_count').as('n'))
+    .executeTakeFirst();
   return {
+    reanchored: Number(re?.n ?? 0),
     queued: count('queued'),
     inFlight: count('batched'),
     anchored: count('anchored'),

@@ -26,6 +26,8 @@ export interface AnchorBatchesTable {
   /** Chain time of the anchoring block, unix seconds. */
   anchored_at: number | null;
   attempts: number;
+  /** How often the chain lost this anchor and it was sent again (reorgs, a dev node's restart). */
+  reanchor_count: number;
   next_attempt_at: number;
   error_code: string | null;
   last_error: string | null;

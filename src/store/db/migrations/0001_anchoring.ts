@@ -21,6 +21,7 @@ export function up0001(dialect: Dialect) {
       .addColumn('block_hash', 'text')
       .addColumn('anchored_at', 'bigint')
       .addColumn('attempts', 'integer', (c) => c.notNull().defaultTo(0))
+      .addColumn('reanchor_count', 'integer', (c) => c.notNull().defaultTo(0))
       .addColumn('next_attempt_at', 'bigint', (c) => c.notNull().defaultTo(0))
       .addColumn('error_code', 'text')
       .addColumn('last_error', 'text')

@@ -1,0 +1,48 @@
+import { readdirSync, readFileSync, statSync } from 'node:fs';
+import { join } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { SETTINGS } from '../../src/config/settings.js';
+
+const root = new URL('../..', import.meta.url).pathname;
+const readme = readFileSync(join(root, 'README.md'), 'utf8');
+
+function sources(dir: string): string[] {
+  return readdirSync(dir).flatMap((name) => {
+    const path = join(dir, name);
+    if (statSync(path).isDirectory()) return sources(path);
+    return name.endsWith('.ts') && !name.endsWith('.test.ts') ? [path] : [];
+  });
+}
+
+/** The README is where users look up settings and codes: it must not fall behind the code. */
+describe('README', () => {
+  it('shows the quick start and test commands exactly', () => {
+    expect(readme).toContain('npm install && npm start');
+    expect(readme).toContain('npm test');
+  });
+
+  it('documents every setting with its variable', () => {
+    for (const [key, s] of Object.entries(SETTINGS)) {
+      expect(readme, key).toContain(`\`${s.env}\``);
+      expect(readme, key).toContain(`\`${key}\``);
+    }
+  });
+
+  it('lists every error code the code can produce', () => {
+    const codes = new Set<string>();
+    const patterns = [
+      /new MedproofError\(\s*'([A-Z_]+)'/g,
+      /new Transient\(\s*'([A-Z_]+)'/g,
+      /recordFailed\([^)]*?'([A-Z_]+)'/g,
+      /check\('\w+',\s*'(?:INVALID|ERROR)',\s*'([A-Z_]+)'/g,
+      /fail\('([A-Z_]+)'/g,
+    ];
+    for (const file of sources(join(root, 'src'))) {
+      const text = readFileSync(file, 'utf8');
+      for (const re of patterns) for (const m of text.matchAll(re)) codes.add(m[1]!);
+    }
+    expect(codes.size).toBeGreaterThan(20);
+    const missing = [...codes].filter((c) => !readme.includes(`\`${c}\``));
+    expect(missing).toEqual([]);
+  });
+});
