@@ -16,6 +16,7 @@ interface CommonFlags {
   dataDir?: string;
   node?: string;
   nodePort?: string;
+  port?: string;
   rpc?: string;
   registry?: string;
   key?: string;
@@ -53,6 +54,7 @@ function configFrom(flags: CommonFlags) {
     dataDir: flags.dataDir,
     node: flags.node,
     nodePort: flags.nodePort,
+    port: flags.port,
     rpcUrl: flags.rpc,
     registry: flags.registry,
     key: flags.key,
@@ -92,6 +94,7 @@ export function buildProgram(): Command {
     true,
   )
     .option('--node-port <port>', 'port of the embedded node (env MEDPROOF_NODE_PORT, default 8545)')
+    .option('--port <port>', 'port of the portal (env MEDPROOF_PORT, default 3000)')
     .action(run(async (out, flags) => startCommand(configFrom(flags), out)));
 
   common(

@@ -22,6 +22,17 @@ export interface Config {
   readonly pollMs: number;
   readonly replaceAfterMs: number;
   readonly logLevel: string;
+  readonly host: string;
+  readonly port: number;
+  readonly publicUrl: string;
+  readonly trustProxy: boolean;
+  readonly maxUploadMb: number;
+  readonly quotaDocuments: number;
+  readonly quotaMb: number;
+  readonly sessionIdleMinutes: number;
+  readonly sessionHours: number;
+  readonly verifyRatePerMinute: number;
+  readonly masterKey: Hex | undefined;
 }
 
 export type ConfigOverrides = Partial<Record<SettingKey, string | number | boolean | undefined>>;
@@ -114,6 +125,8 @@ export function loadConfig(flags: ConfigOverrides = {}, env: NodeJS.ProcessEnv =
     (Object.keys(SETTINGS) as SettingKey[]).map((k) => [k, k === 'dataDir' ? dataDir : pick(k, file)]),
   );
   values.databaseUrl ??= `sqlite:${resolve(dataDir, 'medproof.db')}`;
+  values.publicUrl ??= `http://${values.host === '0.0.0.0' ? '127.0.0.1' : String(values.host)}:${String(values.port)}`;
+  values.publicUrl = String(values.publicUrl).replace(/\/+$/, '');
   const config = values as unknown as Config;
   if (config.registry && !config.rpcUrl) {
     // The embedded node remembers its own registry; an address for it here is almost surely a mistake.

@@ -1,6 +1,15 @@
 import type { Address, LocalAccount } from 'viem';
 import { privateKeyToAccount } from 'viem/accounts';
+import type { FastifyInstance } from 'fastify';
+import { join } from 'node:path';
 import { AnchorEngine } from '../anchoring/AnchorEngine.js';
+import { ChainOpsWorker } from '../anchoring/ChainOpsWorker.js';
+import { publicClientFor } from '../chain/clients.js';
+import { registryReader } from '../chain/registry/registryReader.js';
+import { buildApp, type AppOptions } from '../server/app.js';
+import { setupTokenIfNeeded } from '../server/auth/setupToken.js';
+import { FsBlobStore } from '../store/blobs/FsBlobStore.js';
+import { reconcileBlobs } from '../store/blobs/reconcileBlobs.js';
 import { connectChain, type ChainConnection } from '../chain/connectChain.js';
 import { openEmbeddedChain, type EmbeddedChain } from '../chain/embedded/openEmbeddedChain.js';
 import type { Config } from '../config/loadConfig.js';
@@ -22,11 +31,22 @@ export interface System {
   readonly embedded: EmbeddedChain | undefined;
   readonly db: Db;
   readonly engine: AnchorEngine;
+  readonly chainOps: ChainOpsWorker;
+  readonly blobs: FsBlobStore;
+  readonly app: FastifyInstance;
+  /** Where the portal listens (the port is the real one, also when 0 was asked for). */
+  readonly url: string;
+  /** Printed once while no admin exists: create the first admin with it. */
+  readonly setupToken: string | undefined;
   /** Stops in reverse order of start: engine (its step finishes), database, then the node. */
   stop(): Promise<void>;
 }
 
-export async function startSystem(config: Config, log: Logger): Promise<System> {
+export interface StartOptions {
+  readonly app?: AppOptions;
+}
+
+export async function startSystem(config: Config, log: Logger, options: StartOptions = {}): Promise<System> {
   const secrets = loadSecrets(config.dataDir);
   let embedded: EmbeddedChain | undefined;
   let conn: ChainConnection;
@@ -63,9 +83,16 @@ export async function startSystem(config: Config, log: Logger): Promise<System> 
     admin = config.key ? privateKeyToAccount(config.key) : embedded.admin;
   }
   let db: Db | undefined;
+  let engine: AnchorEngine | undefined;
+  let chainOps: ChainOpsWorker | undefined;
+  let app: FastifyInstance | undefined;
   try {
     db = await openDatabase(config.databaseUrl);
-    const engine = new AnchorEngine({
+    const blobs = new FsBlobStore(join(config.dataDir, 'blobs'));
+    await blobs.init();
+    const cleaned = await reconcileBlobs(db.kysely, blobs);
+    if (cleaned.temp + cleaned.orphans > 0) log.warn(cleaned, 'removed files of interrupted uploads');
+    engine = new AnchorEngine({
       db,
       conn,
       registry,
@@ -80,7 +107,38 @@ export async function startSystem(config: Config, log: Logger): Promise<System> 
       log: log.child({ component: 'anchoring' }),
     });
     await engine.start();
+    chainOps = new ChainOpsWorker({
+      db,
+      conn,
+      registry,
+      account: admin,
+      log: log.child({ component: 'chain-ops' }),
+    });
+    chainOps.start();
+    // Verifications read through their own batching client: four reads, one round trip.
+    const reader = registryReader(
+      publicClientFor(conn.rpcUrl, conn.chainId, { batch: true, retryCount: 0, timeoutMs: 5000 }),
+    );
+    app = await buildApp(
+      {
+        config,
+        db,
+        blobs,
+        masterKey: config.masterKey ? Buffer.from(config.masterKey.slice(2), 'hex') : secrets.masterKey,
+        patientRefSecret: secrets.patientRefSecret,
+        chain: { conn, registry, reader },
+        engine,
+        chainOps,
+        log,
+      },
+      options.app,
+    );
+    await app.listen({ host: config.host, port: config.port });
+    const address = app.server.address();
+    const port = typeof address === 'object' && address ? address.port : config.port;
+    const setupToken = await setupTokenIfNeeded(db.kysely);
     const openDb = db;
+    const running = { engine, chainOps, app };
     return {
       config,
       secrets,
@@ -91,13 +149,24 @@ export async function startSystem(config: Config, log: Logger): Promise<System> 
       embedded,
       db: openDb,
       engine,
+      chainOps,
+      blobs,
+      app,
+      url: `http://${config.host}:${port}`,
+      setupToken,
       async stop() {
-        await engine.stop();
+        // Stop taking requests and let those in flight finish, then the workers, then storage and chain.
+        await running.app.close();
+        await running.engine.stop();
+        await running.chainOps.stop();
         await openDb.close();
         await embedded?.close();
       },
     };
   } catch (error) {
+    await app?.close().catch(() => undefined);
+    await engine?.stop().catch(() => undefined);
+    await chainOps?.stop().catch(() => undefined);
     await db?.close();
     await embedded?.close();
     throw error;

@@ -1,0 +1,26 @@
+import type { Address } from 'viem';
+import type { AnchorEngine } from '../anchoring/AnchorEngine.js';
+import type { ChainOpsWorker } from '../anchoring/ChainOpsWorker.js';
+import type { ChainConnection } from '../chain/connectChain.js';
+import type { Config } from '../config/loadConfig.js';
+import type { RegistryReader } from '../core/verify/types.js';
+import type { Logger } from '../log/createLogger.js';
+import type { FsBlobStore } from '../store/blobs/FsBlobStore.js';
+import type { Db } from '../store/db/Db.js';
+
+/** Everything the portal's routes use, built once by startSystem (or a test). */
+export interface PortalDeps {
+  readonly config: Config;
+  readonly db: Db;
+  readonly blobs: FsBlobStore;
+  readonly masterKey: Uint8Array;
+  readonly patientRefSecret: Uint8Array;
+  readonly chain: {
+    readonly conn: ChainConnection;
+    readonly registry: Address;
+    readonly reader: RegistryReader;
+  };
+  readonly engine: AnchorEngine;
+  readonly chainOps: ChainOpsWorker;
+  readonly log: Logger;
+}

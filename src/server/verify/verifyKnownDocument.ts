@@ -1,0 +1,44 @@
+import type { Hex } from 'viem';
+import type { Receipt } from '../../core/receipt/receiptSchema.js';
+import type { Verification } from '../../core/verify/types.js';
+import { verifyDocument } from '../../core/verify/verifyDocument.js';
+import type { DocumentRow } from '../../store/documents/documentRows.js';
+import { documentReceipt } from '../documents/documentReceipt.js';
+import type { PortalDeps } from '../PortalDeps.js';
+
+/** A verification answer with the receipt it was checked against (when there is one). */
+export type PortalVerification = Verification & { receipt: Receipt | null };
+
+export const pending = (docHash: Hex): PortalVerification => ({
+  verdict: 'PENDING',
+  code: 'PENDING',
+  message: 'issued and waiting to be anchored on the chain: check again shortly',
+  docHash,
+  checks: [],
+  receipt: null,
+});
+
+/** Verifies against the portal's trusted chain and registry: reads the chain, never trusts the database's status. */
+export async function verifyWithReceipt(
+  deps: PortalDeps,
+  docHash: Hex,
+  receipt: unknown,
+): Promise<Verification> {
+  return verifyDocument({
+    docHash,
+    receipt,
+    reader: deps.chain.reader,
+    trust: { chainId: deps.chain.conn.chainId, registry: deps.chain.registry },
+  });
+}
+
+/** A document the portal issued: PENDING until anchored, then the chain's verdict on its receipt. */
+export async function verifyKnownDocument(
+  deps: PortalDeps,
+  doc: DocumentRow,
+  docHash: Hex = doc.doc_hash as Hex,
+): Promise<PortalVerification> {
+  const receipt = await documentReceipt(deps.db.kysely, doc);
+  if (!receipt) return pending(docHash);
+  return { ...(await verifyWithReceipt(deps, docHash, receipt)), receipt };
+}

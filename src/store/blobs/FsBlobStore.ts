@@ -1,0 +1,118 @@
+import { randomUUID } from 'node:crypto';
+import { createReadStream, createWriteStream, existsSync } from 'node:fs';
+import { mkdir, open, readdir, rename, rm, stat } from 'node:fs/promises';
+import { join } from 'node:path';
+import { pipeline } from 'node:stream/promises';
+import { Readable } from 'node:stream';
+import { MedproofError } from '../../core/errors/MedproofError.js';
+
+const KEY_RE = /^[0-9a-f-]{36}$/;
+
+/** A blob being written: it becomes visible under its key only on commit. */
+export interface TempBlob {
+  readonly key: string;
+  readonly path: string;
+}
+
+/**
+ * Files under `<dataDir>/blobs`, named by server-generated UUIDs only (a user's file name never
+ * reaches a path). Writes go to `tmp/` first and are fsynced and renamed into place on commit, so a
+ * crash leaves either nothing or a whole file. Storage faults surface as STORAGE_UNAVAILABLE.
+ */
+export class FsBlobStore {
+  readonly root: string;
+  private readonly tmp: string;
+
+  constructor(dir: string) {
+    this.root = dir;
+    this.tmp = join(dir, 'tmp');
+  }
+
+  async init(): Promise<void> {
+    await mkdir(this.tmp, { recursive: true });
+  }
+
+  private pathOf(key: string): string {
+    if (!KEY_RE.test(key)) throw new MedproofError('BAD_BLOB_KEY', 'invalid blob key');
+    return join(this.root, key.slice(0, 2), key);
+  }
+
+  /** Streams `chunks` into a new temp blob (fsynced); the caller commits or discards it. */
+  async write(chunks: AsyncIterable<Uint8Array>): Promise<TempBlob> {
+    const key = randomUUID();
+    const path = join(this.tmp, key);
+    try {
+      await pipeline(Readable.from(chunks, { objectMode: false }), createWriteStream(path, { mode: 0o600 }));
+      const fh = await open(path, 'r');
+      await fh.sync();
+      await fh.close();
+      return { key, path };
+    } catch (error) {
+      await rm(path, { force: true });
+      throw storageError(error);
+    }
+  }
+
+  /** Moves a written temp blob into place. */
+  async commit(blob: TempBlob): Promise<void> {
+    const dest = this.pathOf(blob.key);
+    try {
+      await mkdir(join(this.root, blob.key.slice(0, 2)), { recursive: true });
+      await rename(blob.path, dest);
+    } catch (error) {
+      throw storageError(error);
+    }
+  }
+
+  async discard(blob: TempBlob): Promise<void> {
+    await rm(blob.path, { force: true });
+  }
+
+  exists(key: string): boolean {
+    return existsSync(this.pathOf(key));
+  }
+
+  /** The stored bytes, or FILE_MISSING. */
+  async read(key: string): Promise<Readable> {
+    const path = this.pathOf(key);
+    try {
+      await stat(path);
+    } catch {
+      throw new MedproofError('FILE_MISSING', 'the stored file is missing');
+    }
+    return createReadStream(path, { highWaterMark: 1 << 20 });
+  }
+
+  async delete(key: string): Promise<void> {
+    await rm(this.pathOf(key), { force: true });
+  }
+
+  /** Every committed key: for the reconciler that removes blobs no document row points to. */
+  async keys(): Promise<string[]> {
+    const out: string[] = [];
+    for (const dir of await readdir(this.root).catch(() => [])) {
+      if (dir === 'tmp' || dir.length !== 2) continue;
+      for (const name of await readdir(join(this.root, dir)).catch(() => []))
+        if (KEY_RE.test(name)) out.push(name);
+    }
+    return out;
+  }
+
+  /** Removes temp blobs left by a crash mid-upload. */
+  async clearTemp(): Promise<number> {
+    const names = await readdir(this.tmp).catch(() => []);
+    await Promise.all(names.map((n) => rm(join(this.tmp, n), { force: true })));
+    return names.length;
+  }
+}
+
+/** Disk full, read-only, I/O errors: the storage cannot take the file now (503, retry later). */
+function storageError(error: unknown): MedproofError {
+  if (error instanceof MedproofError) return error;
+  const code = (error as NodeJS.ErrnoException).code ?? 'EIO';
+  if (['ENOSPC', 'EROFS', 'EIO', 'EDQUOT', 'EMFILE', 'ENFILE', 'EACCES'].includes(code)) {
+    return new MedproofError('STORAGE_UNAVAILABLE', `file storage unavailable (${code})`, { cause: error });
+  }
+  // Not a storage fault (e.g. the upload stream failed): let the caller's error through.
+  throw error;
+}

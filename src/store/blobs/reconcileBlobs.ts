@@ -1,0 +1,27 @@
+import type { Executor } from '../db/Db.js';
+import type { FsBlobStore } from './FsBlobStore.js';
+
+/**
+ * At start, before serving: removes temp blobs of interrupted uploads, and committed blobs no document
+ * row points to (a crash between the blob's commit and the row's). Returns what it removed.
+ */
+export async function reconcileBlobs(
+  db: Executor,
+  blobs: FsBlobStore,
+): Promise<{ temp: number; orphans: number }> {
+  const temp = await blobs.clearTemp();
+  const onDisk = await blobs.keys();
+  if (onDisk.length === 0) return { temp, orphans: 0 };
+  const known = new Set<string>();
+  for (let i = 0; i < onDisk.length; i += 500) {
+    const rows = await db
+      .selectFrom('documents')
+      .select('blob_key')
+      .where('blob_key', 'in', onDisk.slice(i, i + 500))
+      .execute();
+    for (const r of rows) if (r.blob_key) known.add(r.blob_key);
+  }
+  const orphans = onDisk.filter((k) => !known.has(k));
+  for (const key of orphans) await blobs.delete(key);
+  return { temp, orphans: orphans.length };
+}

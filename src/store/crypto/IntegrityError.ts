@@ -1,0 +1,9 @@
+import { MedproofError } from '../../core/errors/MedproofError.js';
+
+/** Stored bytes failed authentication: never serve them. */
+export class IntegrityError extends MedproofError {
+  override name = 'IntegrityError';
+  constructor(message: string) {
+    super('INTEGRITY_FAILURE', message);
+  }
+}
