@@ -11,7 +11,7 @@ import { tmpDir } from './tmp.js';
 
 export interface Reply {
   status: number;
-  headers: Record<string, string | string[] | undefined>;
+  headers: import('node:http').OutgoingHttpHeaders;
   body: string;
   raw: Buffer;
   json<T = Record<string, unknown>>(): T;

@@ -128,10 +128,9 @@ export function verifyRoutes(app: FastifyInstance, deps: PortalDeps): void {
           receipt: null,
         };
       }
-      const match =
-        known && (receipt === undefined || (result.receipt?.leaf ?? receipt?.leaf) === known.leaf)
-          ? known
-          : undefined;
+      // Audit the check on the patient's log only when it was about this document.
+      const receiptLeaf = typeof receipt === 'object' && receipt !== null && 'leaf' in receipt ? String(receipt.leaf) : undefined;
+      const match = known && (receipt === undefined || receiptLeaf === known.leaf) ? known : undefined;
       if (match) {
         const actor = request.auth?.user;
         await db.transaction().execute((trx) =>
