@@ -1,3 +1,4 @@
+import type { OutgoingHttpHeaders } from 'node:http';
 import { randomBytes } from 'node:crypto';
 import type { FastifyInstance } from 'fastify';
 import { freePort } from '../../src/chain/embedded/processes.js';
@@ -11,7 +12,7 @@ import { tmpDir } from './tmp.js';
 
 export interface Reply {
   status: number;
-  headers: import('node:http').OutgoingHttpHeaders;
+  headers: OutgoingHttpHeaders;
   body: string;
   raw: Buffer;
   json<T = Record<string, unknown>>(): T;
