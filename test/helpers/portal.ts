@@ -5,7 +5,7 @@ import { freePort } from '../../src/chain/embedded/processes.js';
 import type { NodeKind } from '../../src/chain/nodes/EmbeddedNode.js';
 import { loadConfig, type ConfigOverrides } from '../../src/config/loadConfig.js';
 import { verhoeffDigit } from '../../src/core/patientId/verhoeff.js';
-import { silentLogger } from '../../src/log/createLogger.js';
+import { silentLogger, type Logger } from '../../src/log/createLogger.js';
 import { startSystem, type System } from '../../src/system/startSystem.js';
 import { createPgDatabase, type DbKind } from './databases.js';
 import { tmpDir } from './tmp.js';
@@ -159,15 +159,22 @@ export interface TestPortal {
 
 /** The whole system as `medproof start` runs it (real node, real database), with a test client. */
 export async function startTestPortal(
-  o: { node?: NodeKind; db?: DbKind; config?: ConfigOverrides; env?: NodeJS.ProcessEnv } = {},
+  o: {
+    node?: NodeKind;
+    db?: DbKind;
+    config?: ConfigOverrides;
+    env?: NodeJS.ProcessEnv;
+    log?: Logger;
+    dataDir?: string;
+  } = {},
 ): Promise<TestPortal> {
-  const dir = tmpDir('medproof-portal-');
+  const dir = o.dataDir ? { path: o.dataDir, remove: () => undefined } : tmpDir('medproof-portal-');
   const pg = o.db === 'postgres' ? await createPgDatabase() : undefined;
   const config = loadConfig(
     { dataDir: dir.path, node: o.node ?? 'anvil', nodePort: await freePort(), port: 0, ...o.config },
     { ...(pg ? { MEDPROOF_DATABASE_URL: pg.url } : {}), MEDPROOF_VERIFY_RATE_PER_MINUTE: '100000', ...o.env },
   );
-  const system = await startSystem(config, silentLogger);
+  const system = await startSystem(config, o.log ?? silentLogger);
   let adminClient: Client | undefined;
   let doctors = 0;
   const portal: TestPortal = {

@@ -4,10 +4,11 @@ import { verifyAuditChain } from '../../store/audit/verifyAuditChain.js';
 import { withErrors } from '../http/schemas.js';
 import type { PortalDeps } from '../PortalDeps.js';
 
+// Query strings are strings (the API does not coerce types): digits, parsed below.
 const Query = Type.Object(
   {
-    limit: Type.Optional(Type.Integer({ minimum: 1, maximum: 500 })),
-    before: Type.Optional(Type.Integer({ minimum: 1 })),
+    limit: Type.Optional(Type.String({ pattern: '^[1-9][0-9]{0,2}$' })),
+    before: Type.Optional(Type.String({ pattern: '^[1-9][0-9]{0,15}$' })),
   },
   { additionalProperties: false },
 );
@@ -71,8 +72,8 @@ export function auditRoutes(app: FastifyInstance, deps: PortalDeps): void {
           'a.details',
         ])
         .orderBy('a.seq', 'desc')
-        .limit(request.query.limit ?? 200);
-      if (request.query.before !== undefined) q = q.where('a.seq', '<', request.query.before);
+        .limit(Math.min(Number(request.query.limit ?? 200), 500));
+      if (request.query.before !== undefined) q = q.where('a.seq', '<', Number(request.query.before));
       if (me.role === 'patient') q = q.where('a.subject_id', '=', me.id);
       else if (me.role === 'doctor') q = q.where('a.actor_id', '=', me.id);
       const rows = await q.execute();

@@ -41,6 +41,9 @@ export const DocumentSchema = Type.Object(
     ]),
     requestId: Type.Union([Type.String(), Type.Null()]),
     createdAt: Type.Number(),
+    sharedWithMe: Type.Optional(
+      Type.Boolean({ description: 'in a doctor’s list: shared with you by the patient' }),
+    ),
   },
   { $id: 'Document' },
 );

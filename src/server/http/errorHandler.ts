@@ -39,10 +39,13 @@ export function installErrorHandler(app: FastifyInstance): void {
         request.log.error({ err: error, code: error.code }, error.message);
         if (status === 503) void reply.header('retry-after', '30');
       }
-      const message = status === 500 ? 'internal error' : error.message;
-      return reply.status(status).send({
-        error: { code: error.code, message, ...(status === 500 ? { correlationId: request.id } : {}) },
-      });
+      // A 500 says nothing specific (the audit row and the log do): never a hint about stored data.
+      if (status === 500) {
+        return reply
+          .status(500)
+          .send({ error: { code: 'INTERNAL_ERROR', message: 'internal error', correlationId: request.id } });
+      }
+      return reply.status(status).send({ error: { code: error.code, message: error.message } });
     }
     const fe = error as FastifyError;
     if (fe.validation) {

@@ -129,7 +129,10 @@ export function verifyRoutes(app: FastifyInstance, deps: PortalDeps): void {
         };
       }
       // Audit the check on the patient's log only when it was about this document.
-      const receiptLeaf = typeof receipt === 'object' && receipt !== null && 'leaf' in receipt ? String(receipt.leaf) : undefined;
+      const receiptLeaf =
+        typeof receipt === 'object' && receipt !== null && 'leaf' in receipt
+          ? String(receipt.leaf)
+          : undefined;
       const match = known && (receipt === undefined || receiptLeaf === known.leaf) ? known : undefined;
       if (match) {
         const actor = request.auth?.user;
