@@ -8,6 +8,7 @@ import { isMedproofError } from '../core/errors/MedproofError.js';
 import type { Logger } from '../log/createLogger.js';
 import type { Db, Executor } from '../store/db/Db.js';
 import type { ChainOpsTable } from '../store/db/schema.js';
+import { receiptOf } from './anchorTx.js';
 import { backoffDelay } from './backoff.js';
 
 export type ChainOp =
@@ -67,7 +68,43 @@ export class ChainOpsWorker {
   start(): void {
     if (this.running) return;
     this.running = true;
-    this.loop = this.run();
+    this.loop = this.reconcile().then(() => this.run());
+  }
+
+  /**
+   * A restarted dev node or a reorg can lose the last changes the chain took. Walk the applied
+   * operations from the newest down; each whose transaction the chain no longer has is applied again,
+   * and the walk stops at the first one the chain still has (what is older survived too).
+   */
+  private async reconcile(): Promise<void> {
+    try {
+      const applied = await this.d.db.kysely
+        .selectFrom('chain_ops')
+        .select(['id', 'tx_hash'])
+        .where('status', '=', 'done')
+        .where('tx_hash', 'is not', null)
+        .orderBy('id', 'desc')
+        .execute();
+      let lost = 0;
+      for (const op of applied) {
+        if (await receiptOf(this.d.conn, op.tx_hash as Hex)) break;
+        await this.d.db.kysely
+          .updateTable('chain_ops')
+          .set({
+            status: 'pending',
+            tx_hash: null,
+            done_at: null,
+            next_attempt_at: 0,
+            last_error: 'the chain lost this change; applying it again',
+          })
+          .where('id', '=', op.id)
+          .execute();
+        lost++;
+      }
+      if (lost > 0) this.d.log.warn({ lost }, 'the chain lost registry changes; applying them again');
+    } catch (error) {
+      this.d.log.warn({ err: error }, 'could not check applied registry changes against the chain');
+    }
   }
 
   async stop(): Promise<void> {

@@ -2,6 +2,8 @@ import { Command, CommanderError, Option } from 'commander';
 import { readFileSync } from 'node:fs';
 import { loadConfig, type ConfigOverrides } from '../config/loadConfig.js';
 import { anchorCommand } from './commands/anchor.js';
+import { auditVerifyCommand } from './commands/audit.js';
+import { userAddCommand, type UserAddOptions } from './commands/user.js';
 import { deployCommand } from './commands/deploy.js';
 import { receiptCommand } from './commands/receipt.js';
 import { revokeCommand } from './commands/revoke.js';
@@ -199,6 +201,29 @@ export function buildProgram(): Command {
         receiptCommand(out, receipt, flags as { schema?: boolean }),
       ),
     );
+
+  const user = program.command('user').description('manage portal accounts');
+  common(
+    user.command('add').description('create an admin or doctor account; the password is read from stdin'),
+    false,
+  )
+    .requiredOption('--role <role>', 'admin or doctor')
+    .requiredOption('--email <email>', 'sign-in email')
+    .option('--name <name>', 'display name')
+    .option('--registration <number>', "a doctor's medical council registration number")
+    .action(
+      run(async (out, flags) => userAddCommand(configFrom(flags), out, flags as unknown as UserAddOptions)),
+    );
+
+  const audit = program.command('audit').description('the audit log');
+  common(
+    audit
+      .command('verify')
+      .description(
+        "check the audit log's hash chain: exit 0 intact, 1 broken (the first broken row is named)",
+      ),
+    false,
+  ).action(run(async (out, flags) => auditVerifyCommand(configFrom(flags), out)));
 
   return program;
 }

@@ -284,7 +284,8 @@ export function shareRoutes(app: FastifyInstance, deps: PortalDeps): void {
       actorRole: actor?.role ?? ('anonymous' as const),
       ip: clientIp(request),
     };
-    return db.transaction().execute(async (trx) => {
+    // Decide inside the transaction, throw after it commits: a refused use is audited too.
+    const outcome = await db.transaction().execute(async (trx) => {
       const share = await trx
         .selectFrom('shares')
         .selectAll()
@@ -299,9 +300,9 @@ export function shareRoutes(app: FastifyInstance, deps: PortalDeps): void {
           .where('id', '=', share.document_id)
           .where('status', '!=', 'erased')
           .executeTakeFirst());
-      if (!share || !doc) throw notFound('this share link does not exist');
-      const deny = async (reason: string) =>
-        appendAudit(trx, {
+      if (!share || !doc) return { error: notFound('this share link does not exist') };
+      const deny = async (reason: string, error: HttpError) => {
+        await appendAudit(trx, {
           ...reader,
           action: 'share.used',
           outcome: 'denied',
@@ -309,25 +310,23 @@ export function shareRoutes(app: FastifyInstance, deps: PortalDeps): void {
           subjectId: doc.patient_id,
           details: { shareId: share.id, what, reason },
         });
-      if (share.revoked_at !== null) {
-        await deny('revoked');
-        throw notFound('this share link does not exist');
-      }
-      if (share.expires_at <= Date.now()) {
-        await deny('expired');
-        throw new HttpError(410, 'SHARE_EXPIRED', 'this share link has expired');
-      }
+        return { error };
+      };
+      if (share.revoked_at !== null) return deny('revoked', notFound('this share link does not exist'));
+      if (share.expires_at <= Date.now())
+        return deny('expired', new HttpError(410, 'SHARE_EXPIRED', 'this share link has expired'));
       if (share.recipient_doctor_id !== null) {
-        if (!actor) throw unauthorized('AUTH_REQUIRED', 'this link is for a named doctor: sign in first');
-        if (actor.id !== share.recipient_doctor_id) {
-          await deny('not-the-recipient');
-          throw notFound('this share link does not exist');
-        }
+        if (!actor)
+          return { error: unauthorized('AUTH_REQUIRED', 'this link is for a named doctor: sign in first') };
+        if (actor.id !== share.recipient_doctor_id)
+          return deny('not-the-recipient', notFound('this share link does not exist'));
       }
       if (what === 'content') {
         if (share.max_views !== null && share.views >= share.max_views) {
-          await deny('used-up');
-          throw new HttpError(410, 'SHARE_USED_UP', 'this share link has been used as often as allowed');
+          return deny(
+            'used-up',
+            new HttpError(410, 'SHARE_USED_UP', 'this share link has been used as often as allowed'),
+          );
         }
         await trx
           .updateTable('shares')
@@ -346,6 +345,8 @@ export function shareRoutes(app: FastifyInstance, deps: PortalDeps): void {
       }
       return { doc, share };
     });
+    if ('error' in outcome) throw outcome.error;
+    return outcome;
   }
 
   app.get<{ Params: Static<typeof TokenParams> }>(
