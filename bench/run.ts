@@ -1,6 +1,6 @@
 /**
  * `npm run bench`: the paper's Tables 1 and 2 next to ours and this machine's hashing limit, anchoring
- * throughput, gas per document and Merkle timings, printed as Markdown tables. Nothing here is asserted:
+ * throughput, gas per document, Merkle timings and the portal over HTTP, printed as Markdown tables. Nothing here is asserted:
  * timings belong to the machine they were measured on.
  *
  *   npm run bench                 everything, on anvil and ganache
@@ -13,6 +13,7 @@ import { NODE_KINDS, type NodeKind } from '../src/chain/nodes/EmbeddedNode.js';
 import { benchFileAnchoring } from './fileAnchoring.js';
 import { benchGas } from './gas.js';
 import { benchMerkle } from './merkle.js';
+import { benchPortal } from './portal.js';
 import { benchThroughput } from './throughput.js';
 
 const only = process.argv
@@ -30,6 +31,7 @@ try {
   for (const kind of kinds) print(await benchThroughput(dir, kind));
   print(await benchGas(dir));
   print(benchMerkle());
+  print(await benchPortal(dir));
 } finally {
   rmSync(dir, { recursive: true, force: true });
 }

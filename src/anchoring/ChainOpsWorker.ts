@@ -60,6 +60,8 @@ export class ChainOpsWorker {
       log: Logger;
       retryBaseMs?: number;
       retryMaxMs?: number;
+      /** Called after a change reached the chain (the portal drops its cached chain reads). */
+      onApplied?: () => void;
     },
   ) {
     this.reader = registryReader(d.conn.client);
@@ -185,6 +187,7 @@ export class ChainOpsWorker {
         .set({ status: 'done', tx_hash: txHash, done_at: Date.now(), last_error: null })
         .where('id', '=', op.id)
         .execute();
+      this.d.onApplied?.();
       this.lastError = null;
       return 0;
     } catch (error) {

@@ -32,6 +32,7 @@ export interface Config {
   readonly sessionIdleMinutes: number;
   readonly sessionHours: number;
   readonly verifyRatePerMinute: number;
+  readonly chainCacheMs: number;
   readonly masterKey: Hex | undefined;
 }
 

@@ -189,6 +189,14 @@ export const SETTINGS = {
     default: 600,
     doc: 'Public verifications allowed per client address per minute',
   },
+  chainCacheMs: {
+    env: 'MEDPROOF_CHAIN_CACHE_MS',
+    type: 'int',
+    min: 0,
+    max: 60_000,
+    default: 1000,
+    doc: 'The portal reuses a chain read for this long when verifying (0 = read every time)',
+  },
   masterKey: {
     env: 'MEDPROOF_MASTER_KEY',
     type: 'key',

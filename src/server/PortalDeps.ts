@@ -6,6 +6,7 @@ import type { Config } from '../config/loadConfig.js';
 import type { RegistryReader } from '../core/verify/types.js';
 import type { Logger } from '../log/createLogger.js';
 import type { FsBlobStore } from '../store/blobs/FsBlobStore.js';
+import type { AuditWriter } from '../store/audit/AuditWriter.js';
 import type { Db } from '../store/db/Db.js';
 
 /** Everything the portal's routes use, built once by startSystem (or a test). */
@@ -22,5 +23,7 @@ export interface PortalDeps {
   };
   readonly engine: AnchorEngine;
   readonly chainOps: ChainOpsWorker;
+  /** Group-committed audit rows for events that are their own transaction. */
+  readonly audit: AuditWriter;
   readonly log: Logger;
 }

@@ -10,6 +10,8 @@ import { buildApp, type AppOptions } from '../server/app.js';
 import { setupTokenIfNeeded } from '../server/auth/setupToken.js';
 import { FsBlobStore } from '../store/blobs/FsBlobStore.js';
 import { reconcileBlobs } from '../store/blobs/reconcileBlobs.js';
+import { AuditWriter } from '../store/audit/AuditWriter.js';
+import { cachingReader } from '../chain/registry/cachingReader.js';
 import { connectChain, type ChainConnection } from '../chain/connectChain.js';
 import { openEmbeddedChain, type EmbeddedChain } from '../chain/embedded/openEmbeddedChain.js';
 import type { Config } from '../config/loadConfig.js';
@@ -107,18 +109,23 @@ export async function startSystem(config: Config, log: Logger, options: StartOpt
       log: log.child({ component: 'anchoring' }),
     });
     await engine.start();
+    // Verifications read through their own batching client (four reads, one round trip), cached briefly.
+    const reader = cachingReader(
+      registryReader(
+        publicClientFor(conn.rpcUrl, conn.chainId, { batch: true, retryCount: 0, timeoutMs: 5000 }),
+      ),
+      config.chainCacheMs,
+    );
     chainOps = new ChainOpsWorker({
       db,
       conn,
       registry,
       account: admin,
       log: log.child({ component: 'chain-ops' }),
+      // Our own revocation must show at once in our own verifications.
+      onApplied: () => reader.clear(),
     });
     chainOps.start();
-    // Verifications read through their own batching client: four reads, one round trip.
-    const reader = registryReader(
-      publicClientFor(conn.rpcUrl, conn.chainId, { batch: true, retryCount: 0, timeoutMs: 5000 }),
-    );
     app = await buildApp(
       {
         config,
@@ -129,6 +136,7 @@ export async function startSystem(config: Config, log: Logger, options: StartOpt
         chain: { conn, registry, reader },
         engine,
         chainOps,
+        audit: new AuditWriter(db),
         log,
       },
       options.app,

@@ -90,6 +90,8 @@ describe.each(NODE_KINDS)('embedded %s chain', (kind) => {
       dataDir,
       '--node',
       kind,
+      '--port',
+      '0',
       '--node-port',
       String(await freePort()),
     ]);

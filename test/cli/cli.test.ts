@@ -45,10 +45,13 @@ describe.each(NODE_KINDS)('medproof CLI on the embedded %s node', (kind) => {
 
   beforeAll(async () => {
     const port = String(await freePort());
-    start = spawnCli(['start', '--json', '--data-dir', dataDir, '--node', kind, '--node-port', port], {
-      cwd: dir.path,
-      env,
-    });
+    start = spawnCli(
+      ['start', '--json', '--data-dir', dataDir, '--node', kind, '--port', '0', '--node-port', port],
+      {
+        cwd: dir.path,
+        env,
+      },
+    );
     // A long-running command prints JSON lines: one event per line.
     info = JSON.parse(await start.line(/"status":"running"/, 60_000)) as typeof info;
   }, 90_000);

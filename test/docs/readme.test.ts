@@ -36,6 +36,9 @@ describe('README', () => {
       /recordFailed\([^)]*?'([A-Z_]+)'/g,
       /check\('\w+',\s*'(?:INVALID|ERROR)',\s*'([A-Z_]+)'/g,
       /fail\('([A-Z_]+)'/g,
+      /new HttpError\(\s*\d+,\s*'([A-Z_]+)'/g,
+      /\b(?:badRequest|forbidden|conflict|unauthorized)\(\s*'([A-Z_]+)'/g,
+      /code: '([A-Z_]+)'/g,
     ];
     for (const file of sources(join(root, 'src'))) {
       const text = readFileSync(file, 'utf8');

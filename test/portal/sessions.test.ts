@@ -154,14 +154,12 @@ describe.each(DB_KINDS)('sign-in and sessions on %s', (db) => {
   });
 
   it('the setup token works once: a second admin cannot be made with it', async () => {
-    const r = await portal
-      .client()
-      .post('/api/setup', {
-        token: portal.system.setupToken,
-        email: 'second@hospital.test',
-        name: 'Second',
-        password: PASSWORD,
-      });
+    const r = await portal.client().post('/api/setup', {
+      token: portal.system.setupToken,
+      email: 'second@hospital.test',
+      name: 'Second',
+      password: PASSWORD,
+    });
     expect(r.status).toBe(403);
     expect((await portal.client().get('/api/setup')).json()).toEqual({ needed: false });
   });

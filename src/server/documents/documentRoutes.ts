@@ -97,17 +97,15 @@ export function documentRoutes(app: FastifyInstance, deps: PortalDeps): void {
     async (request) => {
       const doc = await readable(request);
       const me = request.auth!.user;
-      await db.transaction().execute((trx) =>
-        appendAudit(trx, {
-          actorId: me.id,
-          actorRole: me.role,
-          action: 'document.viewed',
-          outcome: 'success',
-          documentId: doc.id,
-          subjectId: doc.patient_id,
-          ip: clientIp(request),
-        }),
-      );
+      await deps.audit.append({
+        actorId: me.id,
+        actorRole: me.role,
+        action: 'document.viewed',
+        outcome: 'success',
+        documentId: doc.id,
+        subjectId: doc.patient_id,
+        ip: clientIp(request),
+      });
       return documentView(doc);
     },
   );

@@ -2,7 +2,6 @@ import { Readable } from 'node:stream';
 import type { FastifyReply } from 'fastify';
 import { isMedproofError } from '../../core/errors/MedproofError.js';
 import type { ActorRole } from '../../store/audit/appendAudit.js';
-import { appendAudit } from '../../store/audit/appendAudit.js';
 import { unseal } from '../../store/crypto/keyWrap.js';
 import { decryptChunks } from '../../store/crypto/streamCipher.js';
 import type { DocumentRow } from '../../store/documents/documentRows.js';
@@ -30,16 +29,14 @@ export async function serveContent(
 ): Promise<FastifyReply> {
   if (!doc.blob_key || !doc.wrapped_key) throw new HttpError(404, 'NOT_FOUND', 'this document was erased');
   const audit = (outcome: 'success' | 'failure', action: string, extra: Record<string, unknown> = {}) =>
-    deps.db.kysely.transaction().execute((trx) =>
-      appendAudit(trx, {
-        ...reader,
-        action,
-        outcome,
-        documentId: doc.id,
-        subjectId: doc.patient_id,
-        details: { ...details, ...extra },
-      }),
-    );
+    deps.audit.append({
+      ...reader,
+      action,
+      outcome,
+      documentId: doc.id,
+      subjectId: doc.patient_id,
+      details: { ...details, ...extra },
+    });
   let key: Buffer;
   try {
     key = unseal(deps.masterKey, doc.wrapped_key, `doc-key:${doc.id}`);

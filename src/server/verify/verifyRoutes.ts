@@ -4,7 +4,6 @@ import { createHash } from 'node:crypto';
 import type { FastifyInstance, FastifyRequest } from 'fastify';
 import type { Hex } from 'viem';
 import { isBytes32 } from '../../core/hash/hex.js';
-import { appendAudit } from '../../store/audit/appendAudit.js';
 import { documentList } from '../../store/documents/documentRows.js';
 import { clientIp } from '../auth/authPlugin.js';
 import { HttpError, badRequest } from '../http/HttpError.js';
@@ -136,18 +135,16 @@ export function verifyRoutes(app: FastifyInstance, deps: PortalDeps): void {
       const match = known && (receipt === undefined || receiptLeaf === known.leaf) ? known : undefined;
       if (match) {
         const actor = request.auth?.user;
-        await db.transaction().execute((trx) =>
-          appendAudit(trx, {
-            actorId: actor?.id ?? null,
-            actorRole: actor?.role ?? 'anonymous',
-            action: 'document.verified',
-            outcome: 'success',
-            documentId: match.id,
-            subjectId: match.patient_id,
-            ip: clientIp(request),
-            details: { verdict: result.verdict },
-          }),
-        );
+        await deps.audit.append({
+          actorId: actor?.id ?? null,
+          actorRole: actor?.role ?? 'anonymous',
+          action: 'document.verified',
+          outcome: 'success',
+          documentId: match.id,
+          subjectId: match.patient_id,
+          ip: clientIp(request),
+          details: { verdict: result.verdict },
+        });
       }
       return { ...result, ...(match ? { issuerName: match.issuer_name } : {}) };
     },

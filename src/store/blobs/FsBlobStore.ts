@@ -1,5 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import { createReadStream, createWriteStream, existsSync } from 'node:fs';
+import { createReadStream, existsSync } from 'node:fs';
 import { mkdir, open, readdir, rename, rm, stat } from 'node:fs/promises';
 import { join } from 'node:path';
 import { pipeline } from 'node:stream/promises';
@@ -41,13 +41,20 @@ export class FsBlobStore {
   async write(chunks: AsyncIterable<Uint8Array>): Promise<TempBlob> {
     const key = randomUUID();
     const path = join(this.tmp, key);
+    // Open first, then stream: were the stream to open the file itself, an early failure could
+    // race its pending open and leave a file behind after the clean-up.
+    const fh = await open(path, 'wx', 0o600).catch((error: unknown) => {
+      throw storageError(error);
+    });
     try {
-      await pipeline(Readable.from(chunks, { objectMode: false }), createWriteStream(path, { mode: 0o600 }));
-      const fh = await open(path, 'r');
-      await fh.sync();
-      await fh.close();
+      // The stream closes `fh` when it ends; fsync through a second handle (it flushes the file, not the handle).
+      await pipeline(Readable.from(chunks, { objectMode: false }), fh.createWriteStream());
+      const sync = await open(path, 'r');
+      await sync.sync();
+      await sync.close();
       return { key, path };
     } catch (error) {
+      await fh.close().catch(() => undefined);
       await rm(path, { force: true });
       throw storageError(error);
     }

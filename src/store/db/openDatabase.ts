@@ -30,6 +30,9 @@ export async function openDatabase(url: string): Promise<Db> {
             : (pg.types.getTypeParser(oid, format as 'text') as (v: string) => unknown),
       },
     });
+    // An idle connection the server drops (a restart, a failover) emits 'error'; unhandled, that would
+    // end the process. The pool discards the client and the next query opens a new connection.
+    pool.on('error', () => undefined);
     kysely = new Kysely<Database>({ dialect: new PostgresDialect({ pool }) });
     const u = new URL(url);
     describe = `postgres://${u.host}${u.pathname}`;
@@ -42,7 +45,7 @@ export async function openDatabase(url: string): Promise<Db> {
     sqlite.pragma('synchronous = FULL');
     sqlite.pragma('foreign_keys = ON');
     sqlite.pragma('busy_timeout = 5000');
-    kysely = new Kysely<Database>({ dialect: new SqliteDialect({ database: sqlite }) });
+    kysely = new Kysely<Database>({ dialect: new SqliteDialect({ database: withStatementCache(sqlite) }) });
     describe = `sqlite:${path}`;
   }
   const db: Db = { kysely, dialect, describe, close: () => kysely.destroy() };
@@ -53,6 +56,33 @@ export async function openDatabase(url: string): Promise<Db> {
     throw error;
   }
   return db;
+}
+
+/**
+ * kysely prepares every query's SQL anew; preparing costs more than running a small query. Statements
+ * are kept by their SQL text (queries are parameterised, so the set is small and bounded). Safe
+ * because kysely runs each statement to completion before the next (no streaming is used).
+ */
+function withStatementCache(db: BetterSqlite3.Database): BetterSqlite3.Database {
+  const cache = new Map<string, BetterSqlite3.Statement>();
+  return new Proxy(db, {
+    get(target, prop, receiver) {
+      if (prop !== 'prepare') {
+        const value = Reflect.get(target, prop, receiver) as unknown;
+        // Native methods need the real database as `this`, not the proxy.
+        return typeof value === 'function' ? (value as (...a: unknown[]) => unknown).bind(target) : value;
+      }
+      return (sql: string) => {
+        let stmt = cache.get(sql);
+        if (!stmt) {
+          stmt = target.prepare(sql);
+          if (cache.size >= 1000) cache.clear();
+          cache.set(sql, stmt);
+        }
+        return stmt;
+      };
+    },
+  });
 }
 
 async function migrate(db: Db): Promise<void> {
