@@ -1,11 +1,18 @@
 import { execFileSync } from 'node:child_process';
 import { createRequire } from 'node:module';
+import { dirname, join } from 'node:path';
 
-/** CLI tests run the built `medproof` command exactly as users do: build it from the current sources first. */
+/** CLI and browser tests run what users run: build the command and the web UI from the current sources first. */
 export default function setup(): void {
-  const tsc = createRequire(import.meta.url).resolve('typescript/bin/tsc');
-  execFileSync(process.execPath, [tsc, '-p', 'tsconfig.build.json'], {
+  const require = createRequire(import.meta.url);
+  const cwd = new URL('..', import.meta.url).pathname;
+  execFileSync(process.execPath, [require.resolve('typescript/bin/tsc'), '-p', 'tsconfig.build.json'], {
     stdio: 'inherit',
-    cwd: new URL('..', import.meta.url).pathname,
+    cwd,
+  });
+  const vite = join(dirname(require.resolve('vite/package.json')), 'bin/vite.js');
+  execFileSync(process.execPath, [vite, 'build', '--config', 'web/vite.config.ts', '--logLevel', 'warn'], {
+    stdio: 'inherit',
+    cwd,
   });
 }

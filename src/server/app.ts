@@ -22,14 +22,17 @@ import { requestRoutes } from './requests/requestRoutes.js';
 import { shareRoutes } from './shares/shareRoutes.js';
 import { verifyRoutes } from './verify/verifyRoutes.js';
 import { healthRoutes } from './admin/healthRoutes.js';
+import { serveWeb, webRoot } from './web/serveWeb.js';
 
 /** Share tokens travel in URL paths: never let one reach a log line. */
 export const redactUrl = (url: string): string =>
-  url.replace(/(\/api\/shares\/)[A-Za-z0-9_-]{40,}/, '$1[token]');
+  url.replace(/(\/api\/shares\/|^\/s\/)[A-Za-z0-9_-]{40,}/, '$1[token]');
 
 export interface AppOptions {
-  /** Registers more routes (the web UI's static files) after the API. */
+  /** Registers more routes after the API. */
   readonly extend?: (app: FastifyInstance) => Promise<void> | void;
+  /** Serve the built browser UI (default: yes, when it is built). */
+  readonly web?: boolean;
 }
 
 /**
@@ -104,5 +107,8 @@ export async function buildApp(deps: PortalDeps, options: AppOptions = {}): Prom
   app.get('/api/openapi.json', { schema: { hide: true }, config: { public: true } }, () => app.swagger());
 
   await options.extend?.(app);
+  const web = options.web === false ? undefined : webRoot();
+  if (web) serveWeb(app, web);
+  else deps.log.warn('the web UI is not built (npm run build): serving the API only');
   return app;
 }

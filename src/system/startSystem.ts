@@ -5,6 +5,7 @@ import { join } from 'node:path';
 import { AnchorEngine } from '../anchoring/AnchorEngine.js';
 import { ChainOpsWorker } from '../anchoring/ChainOpsWorker.js';
 import { publicClientFor } from '../chain/clients.js';
+import { freePort } from '../chain/embedded/processes.js';
 import { registryReader } from '../chain/registry/registryReader.js';
 import { buildApp, type AppOptions } from '../server/app.js';
 import { setupTokenIfNeeded } from '../server/auth/setupToken.js';
@@ -48,7 +49,25 @@ export interface StartOptions {
   readonly app?: AppOptions;
 }
 
-export async function startSystem(config: Config, log: Logger, options: StartOptions = {}): Promise<System> {
+export async function startSystem(
+  requested: Config,
+  log: Logger,
+  options: StartOptions = {},
+): Promise<System> {
+  // Port 0 (tests, side-by-side instances): pick the port now, so the public URL (share links, the
+  // Origin check) names the real one.
+  let config = requested;
+  if (config.port === 0) {
+    const port = await freePort();
+    const derived = config.publicUrl === `http://${config.host === '0.0.0.0' ? '127.0.0.1' : config.host}:0`;
+    config = Object.freeze({
+      ...config,
+      port,
+      ...(derived
+        ? { publicUrl: `http://${config.host === '0.0.0.0' ? '127.0.0.1' : config.host}:${port}` }
+        : {}),
+    });
+  }
   const secrets = loadSecrets(config.dataDir);
   let embedded: EmbeddedChain | undefined;
   let conn: ChainConnection;
