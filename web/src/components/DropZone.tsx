@@ -32,12 +32,7 @@ export function DropZone({ label, accept, file, onFile, hint }: DropZoneProps) {
       }}
     >
       <label for={id}>{label}</label>
-      <input
-        id={id}
-        type="file"
-        accept={accept}
-        onChange={(e) => onFile((e.currentTarget).files?.[0])}
-      />
+      <input id={id} type="file" accept={accept} onChange={(e) => onFile(e.currentTarget.files?.[0])} />
       <p class="dropzone__hint">
         {file ? `${file.name} (${size(file.size)})` : (hint ?? 'or drag and drop a file here')}
       </p>
