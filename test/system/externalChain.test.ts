@@ -1,0 +1,83 @@
+import { join } from 'node:path';
+import { bytesToHex } from 'viem';
+import { english, generateMnemonic, mnemonicToAccount } from 'viem/accounts';
+import { afterAll, describe, expect, it } from 'vitest';
+import { freePort } from '../../src/chain/embedded/processes.js';
+import { launchAnvil } from '../../src/chain/nodes/launchAnvil.js';
+import type { EmbeddedNode } from '../../src/chain/nodes/EmbeddedNode.js';
+import { nextAadhaar, PASSWORD } from '../helpers/portal.js';
+import { spawnCli, type Spawned } from '../helpers/processes.js';
+import { tmpDir } from '../helpers/tmp.js';
+
+const env = Object.fromEntries(Object.entries(process.env).filter(([k]) => !k.startsWith('MEDPROOF_')));
+
+/** A JSON client over real HTTP (cookie jar, CSRF header), as in the other system tests. */
+async function call(base: string, jar: { cookie?: string; csrf?: string }, method: string, path: string, body?: unknown) {
+  const headers: Record<string, string> = {};
+  if (jar.cookie) headers.cookie = jar.cookie;
+  if (jar.csrf && method !== 'GET') headers['x-csrf-token'] = jar.csrf;
+  let payload: string | FormData | undefined;
+  if (body instanceof FormData) payload = body;
+  else if (body !== undefined) {
+    headers['content-type'] = 'application/json';
+    payload = JSON.stringify(body);
+  }
+  const res = await fetch(`${base}${path}`, { method, headers, ...(payload ? { body: payload } : {}) });
+  const set = res.headers.get('set-cookie');
+  if (set) jar.cookie = set.split(';')[0];
+  const json = (await res.json().catch(() => ({}))) as Record<string, unknown>;
+  if (typeof json.csrfToken === 'string') jar.csrf = json.csrfToken;
+  return { status: res.status, json };
+}
+
+describe('medproof on a chain it does not run (configuration only)', () => {
+  const dir = tmpDir('medproof-external-');
+  let node: EmbeddedNode | undefined;
+  let start: Spawned | undefined;
+  afterAll(async () => {
+    start?.child.kill('SIGTERM');
+    await start?.exited;
+    await node?.stop();
+    dir.remove();
+  });
+
+  it('deploys with `medproof deploy`, then `medproof start` anchors through MEDPROOF_RPC_URL/REGISTRY/KEY', async () => {
+    // "Someone else's" chain: a node this test starts, with its own funded accounts.
+    const mnemonic = generateMnemonic(english);
+    node = await launchAnvil({ stateDir: join(dir.path, 'node'), port: await freePort(), chainId: 31337, mnemonic });
+    const key = bytesToHex(mnemonicToAccount(mnemonic, { addressIndex: 0 }).getHdKey().privateKey!);
+    const dataDir = join(dir.path, 'data');
+
+    const deploy = spawnCli(['deploy', '--json', '--data-dir', dataDir], { env: { ...env, MEDPROOF_RPC_URL: node.rpcUrl, MEDPROOF_KEY: key } });
+    expect(await deploy.exited, deploy.stderr()).toBe(0);
+    const { registry } = JSON.parse(deploy.stdout()) as { registry: string };
+
+    const external = { MEDPROOF_RPC_URL: node.rpcUrl, MEDPROOF_REGISTRY: registry, MEDPROOF_KEY: key, MEDPROOF_LOG_LEVEL: 'warn' };
+    start = spawnCli(['start', '--json', '--data-dir', dataDir, '--port', '0'], { env: { ...env, ...external } });
+    const info = JSON.parse(await start.line(/"status":"running"/, 60_000)) as { url: string; setupToken: string; node: string | null; registry: string; rpcUrl: string };
+    expect(info).toMatchObject({ node: null, registry, rpcUrl: node.rpcUrl });
+
+    const admin = {};
+    expect((await call(info.url, admin, 'POST', '/api/setup', { token: info.setupToken, email: 'a@h.test', name: 'A', password: PASSWORD })).status).toBe(201);
+    expect((await call(info.url, admin, 'POST', '/api/doctors', { email: 'd@h.test', name: 'Dr E', registrationNumber: 'MCI-9', password: PASSWORD })).status).toBe(201);
+    const patientId = nextAadhaar();
+    expect((await call(info.url, {}, 'POST', '/api/patients', { email: 'p@m.test', password: PASSWORD, name: 'P', dateOfBirth: '1970-07-07', patientId })).status).toBe(201);
+    const doctor = {};
+    await call(info.url, doctor, 'POST', '/api/auth/login', { email: 'd@h.test', password: PASSWORD });
+    const form = new FormData();
+    form.set('patientId', patientId);
+    form.set('docType', 'report');
+    form.set('title', 'X-ray report');
+    form.set('file', new Blob(['%PDF-1.4 no fracture seen\n%%EOF'], { type: 'application/pdf' }), 'xray.pdf');
+    const issued = await call(info.url, doctor, 'POST', '/api/documents', form);
+    expect(issued.status).toBe(201);
+
+    // VALID needs both the anchor (engine, MEDPROOF_KEY) and the doctor's ISSUER_ROLE (chain-ops outbox).
+    let verdict = '';
+    for (const deadline = Date.now() + 30_000; verdict !== 'VALID' && Date.now() < deadline; ) {
+      verdict = String((await call(info.url, {}, 'POST', '/api/verify', { docHash: issued.json.docHash })).json.verdict);
+      if (verdict !== 'VALID') await new Promise((r) => setTimeout(r, 100));
+    }
+    expect(verdict).toBe('VALID');
+  }, 120_000);
+});
