@@ -12,7 +12,13 @@ import { tmpDir } from '../helpers/tmp.js';
 const env = Object.fromEntries(Object.entries(process.env).filter(([k]) => !k.startsWith('MEDPROOF_')));
 
 /** A JSON client over real HTTP (cookie jar, CSRF header), as in the other system tests. */
-async function call(base: string, jar: { cookie?: string; csrf?: string }, method: string, path: string, body?: unknown) {
+async function call(
+  base: string,
+  jar: { cookie?: string; csrf?: string },
+  method: string,
+  path: string,
+  body?: unknown,
+) {
   const headers: Record<string, string> = {};
   if (jar.cookie) headers.cookie = jar.cookie;
   if (jar.csrf && method !== 'GET') headers['x-csrf-token'] = jar.csrf;
@@ -44,24 +50,72 @@ describe('medproof on a chain it does not run (configuration only)', () => {
   it('deploys with `medproof deploy`, then `medproof start` anchors through MEDPROOF_RPC_URL/REGISTRY/KEY', async () => {
     // "Someone else's" chain: a node this test starts, with its own funded accounts.
     const mnemonic = generateMnemonic(english);
-    node = await launchAnvil({ stateDir: join(dir.path, 'node'), port: await freePort(), chainId: 31337, mnemonic });
+    node = await launchAnvil({
+      stateDir: join(dir.path, 'node'),
+      port: await freePort(),
+      chainId: 31337,
+      mnemonic,
+    });
     const key = bytesToHex(mnemonicToAccount(mnemonic, { addressIndex: 0 }).getHdKey().privateKey!);
     const dataDir = join(dir.path, 'data');
 
-    const deploy = spawnCli(['deploy', '--json', '--data-dir', dataDir], { env: { ...env, MEDPROOF_RPC_URL: node.rpcUrl, MEDPROOF_KEY: key } });
+    const deploy = spawnCli(['deploy', '--json', '--data-dir', dataDir], {
+      env: { ...env, MEDPROOF_RPC_URL: node.rpcUrl, MEDPROOF_KEY: key },
+    });
     expect(await deploy.exited, deploy.stderr()).toBe(0);
     const { registry } = JSON.parse(deploy.stdout()) as { registry: string };
 
-    const external = { MEDPROOF_RPC_URL: node.rpcUrl, MEDPROOF_REGISTRY: registry, MEDPROOF_KEY: key, MEDPROOF_LOG_LEVEL: 'warn' };
-    start = spawnCli(['start', '--json', '--data-dir', dataDir, '--port', '0'], { env: { ...env, ...external } });
-    const info = JSON.parse(await start.line(/"status":"running"/, 60_000)) as { url: string; setupToken: string; node: string | null; registry: string; rpcUrl: string };
+    const external = {
+      MEDPROOF_RPC_URL: node.rpcUrl,
+      MEDPROOF_REGISTRY: registry,
+      MEDPROOF_KEY: key,
+      MEDPROOF_LOG_LEVEL: 'warn',
+    };
+    start = spawnCli(['start', '--json', '--data-dir', dataDir, '--port', '0'], {
+      env: { ...env, ...external },
+    });
+    const info = JSON.parse(await start.line(/"status":"running"/, 60_000)) as {
+      url: string;
+      setupToken: string;
+      node: string | null;
+      registry: string;
+      rpcUrl: string;
+    };
     expect(info).toMatchObject({ node: null, registry, rpcUrl: node.rpcUrl });
 
     const admin = {};
-    expect((await call(info.url, admin, 'POST', '/api/setup', { token: info.setupToken, email: 'a@h.test', name: 'A', password: PASSWORD })).status).toBe(201);
-    expect((await call(info.url, admin, 'POST', '/api/doctors', { email: 'd@h.test', name: 'Dr E', registrationNumber: 'MCI-9', password: PASSWORD })).status).toBe(201);
+    expect(
+      (
+        await call(info.url, admin, 'POST', '/api/setup', {
+          token: info.setupToken,
+          email: 'a@h.test',
+          name: 'A',
+          password: PASSWORD,
+        })
+      ).status,
+    ).toBe(201);
+    expect(
+      (
+        await call(info.url, admin, 'POST', '/api/doctors', {
+          email: 'd@h.test',
+          name: 'Dr E',
+          registrationNumber: 'MCI-9',
+          password: PASSWORD,
+        })
+      ).status,
+    ).toBe(201);
     const patientId = nextAadhaar();
-    expect((await call(info.url, {}, 'POST', '/api/patients', { email: 'p@m.test', password: PASSWORD, name: 'P', dateOfBirth: '1970-07-07', patientId })).status).toBe(201);
+    expect(
+      (
+        await call(info.url, {}, 'POST', '/api/patients', {
+          email: 'p@m.test',
+          password: PASSWORD,
+          name: 'P',
+          dateOfBirth: '1970-07-07',
+          patientId,
+        })
+      ).status,
+    ).toBe(201);
     const doctor = {};
     await call(info.url, doctor, 'POST', '/api/auth/login', { email: 'd@h.test', password: PASSWORD });
     const form = new FormData();
@@ -74,8 +128,10 @@ describe('medproof on a chain it does not run (configuration only)', () => {
 
     // VALID needs both the anchor (engine, MEDPROOF_KEY) and the doctor's ISSUER_ROLE (chain-ops outbox).
     let verdict = '';
-    for (const deadline = Date.now() + 30_000; verdict !== 'VALID' && Date.now() < deadline; ) {
-      verdict = String((await call(info.url, {}, 'POST', '/api/verify', { docHash: issued.json.docHash })).json.verdict);
+    for (const deadline = Date.now() + 30_000; verdict !== 'VALID' && Date.now() < deadline;) {
+      verdict = String(
+        (await call(info.url, {}, 'POST', '/api/verify', { docHash: issued.json.docHash })).json.verdict,
+      );
       if (verdict !== 'VALID') await new Promise((r) => setTimeout(r, 100));
     }
     expect(verdict).toBe('VALID');
