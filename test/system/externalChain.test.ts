@@ -30,7 +30,7 @@ async function call(
   }
   const res = await fetch(`${base}${path}`, { method, headers, ...(payload ? { body: payload } : {}) });
   const set = res.headers.get('set-cookie');
-  if (set) jar.cookie = set.split(';')[0];
+  if (set) jar.cookie = set.split(';')[0] ?? set;
   const json = (await res.json().catch(() => ({}))) as Record<string, unknown>;
   if (typeof json.csrfToken === 'string') jar.csrf = json.csrfToken;
   return { status: res.status, json };
