@@ -6,7 +6,7 @@ import { join } from 'node:path';
 import { freePort } from '../src/chain/embedded/processes.js';
 import { verhoeffDigit } from '../src/core/patientId/verhoeff.js';
 import { writeRandomFile } from './files.js';
-import { Http } from './http.js';
+import { Http } from '../test/helpers/http.js';
 import { median, ms, table } from './table.js';
 
 const PAPER: [number, number][] = [

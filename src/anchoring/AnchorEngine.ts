@@ -480,7 +480,16 @@ export class AnchorEngine extends EventEmitter<{ confirmed: [batchId: number]; i
       if (pending.length === 0) return;
       if (Date.now() > deadline)
         throw new Error(`${pending.length} leaves not anchored after ${timeoutMs} ms`);
-      await Promise.race([new Promise((r) => this.once('confirmed', r)), sleep(200)]);
+      // Wake on the next confirmation or after 200 ms, whichever is first; never leave the listener behind.
+      await new Promise<void>((resolve) => {
+        const done = () => {
+          clearTimeout(timer);
+          this.off('confirmed', done);
+          resolve();
+        };
+        const timer = setTimeout(done, 200);
+        this.once('confirmed', done);
+      });
       // Many leaves: look again at most every 100 ms, or the waiting itself starves the engine.
       if (pending.length > 64) await sleep(100);
     }

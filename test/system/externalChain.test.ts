@@ -5,36 +5,12 @@ import { afterAll, describe, expect, it } from 'vitest';
 import { freePort } from '../../src/chain/embedded/processes.js';
 import { launchAnvil } from '../../src/chain/nodes/launchAnvil.js';
 import type { EmbeddedNode } from '../../src/chain/nodes/EmbeddedNode.js';
+import { Http } from '../helpers/http.js';
 import { nextAadhaar, PASSWORD } from '../helpers/portal.js';
 import { spawnCli, type Spawned } from '../helpers/processes.js';
 import { tmpDir } from '../helpers/tmp.js';
 
 const env = Object.fromEntries(Object.entries(process.env).filter(([k]) => !k.startsWith('MEDPROOF_')));
-
-/** A JSON client over real HTTP (cookie jar, CSRF header), as in the other system tests. */
-async function call(
-  base: string,
-  jar: { cookie?: string; csrf?: string },
-  method: string,
-  path: string,
-  body?: unknown,
-) {
-  const headers: Record<string, string> = {};
-  if (jar.cookie) headers.cookie = jar.cookie;
-  if (jar.csrf && method !== 'GET') headers['x-csrf-token'] = jar.csrf;
-  let payload: string | FormData | undefined;
-  if (body instanceof FormData) payload = body;
-  else if (body !== undefined) {
-    headers['content-type'] = 'application/json';
-    payload = JSON.stringify(body);
-  }
-  const res = await fetch(`${base}${path}`, { method, headers, ...(payload ? { body: payload } : {}) });
-  const set = res.headers.get('set-cookie');
-  if (set) jar.cookie = set.split(';')[0] ?? set;
-  const json = (await res.json().catch(() => ({}))) as Record<string, unknown>;
-  if (typeof json.csrfToken === 'string') jar.csrf = json.csrfToken;
-  return { status: res.status, json };
-}
 
 describe('medproof on a chain it does not run (configuration only)', () => {
   const dir = tmpDir('medproof-external-');
@@ -83,10 +59,10 @@ describe('medproof on a chain it does not run (configuration only)', () => {
     };
     expect(info).toMatchObject({ node: null, registry, rpcUrl: node.rpcUrl });
 
-    const admin = {};
+    const admin = new Http(info.url);
     expect(
       (
-        await call(info.url, admin, 'POST', '/api/setup', {
+        await admin.req('POST', '/api/setup', {
           token: info.setupToken,
           email: 'a@h.test',
           name: 'A',
@@ -96,7 +72,7 @@ describe('medproof on a chain it does not run (configuration only)', () => {
     ).toBe(201);
     expect(
       (
-        await call(info.url, admin, 'POST', '/api/doctors', {
+        await admin.req('POST', '/api/doctors', {
           email: 'd@h.test',
           name: 'Dr E',
           registrationNumber: 'MCI-9',
@@ -107,7 +83,7 @@ describe('medproof on a chain it does not run (configuration only)', () => {
     const patientId = nextAadhaar();
     expect(
       (
-        await call(info.url, {}, 'POST', '/api/patients', {
+        await new Http(info.url).req('POST', '/api/patients', {
           email: 'p@m.test',
           password: PASSWORD,
           name: 'P',
@@ -116,21 +92,21 @@ describe('medproof on a chain it does not run (configuration only)', () => {
         })
       ).status,
     ).toBe(201);
-    const doctor = {};
-    await call(info.url, doctor, 'POST', '/api/auth/login', { email: 'd@h.test', password: PASSWORD });
+    const doctor = new Http(info.url);
+    await doctor.req('POST', '/api/auth/login', { email: 'd@h.test', password: PASSWORD });
     const form = new FormData();
     form.set('patientId', patientId);
     form.set('docType', 'report');
     form.set('title', 'X-ray report');
     form.set('file', new Blob(['%PDF-1.4 no fracture seen\n%%EOF'], { type: 'application/pdf' }), 'xray.pdf');
-    const issued = await call(info.url, doctor, 'POST', '/api/documents', form);
+    const issued = await doctor.req('POST', '/api/documents', form);
     expect(issued.status).toBe(201);
 
     // VALID needs both the anchor (engine, MEDPROOF_KEY) and the doctor's ISSUER_ROLE (chain-ops outbox).
     let verdict = '';
     for (const deadline = Date.now() + 30_000; verdict !== 'VALID' && Date.now() < deadline;) {
       verdict = String(
-        (await call(info.url, {}, 'POST', '/api/verify', { docHash: issued.json.docHash })).json.verdict,
+        (await new Http(info.url).req('POST', '/api/verify', { docHash: issued.json.docHash })).json.verdict,
       );
       if (verdict !== 'VALID') await new Promise((r) => setTimeout(r, 100));
     }

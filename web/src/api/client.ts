@@ -10,6 +10,13 @@ export class ApiError extends Error {
   }
 }
 
+/** A failure as a form shows it: tied to the field the server named, else one sentence. */
+export function describeError(err: unknown, fallback: string): { field?: string; message: string } {
+  if (err instanceof ApiError)
+    return err.field ? { field: err.field, message: err.message } : { message: err.message };
+  return { message: fallback };
+}
+
 // The CSRF token lives in memory only (never localStorage): a reload asks /api/me again.
 let csrfToken: string | undefined;
 export const setCsrf = (token: string | undefined) => {

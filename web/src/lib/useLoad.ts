@@ -1,5 +1,5 @@
 import { useCallback, useEffect, useState } from 'preact/hooks';
-import { ApiError } from '../api/client.js';
+import { describeError } from '../api/client.js';
 
 /** Loads data, exposes reload(), and keeps an error message instead of throwing. */
 export function useLoad<T>(
@@ -13,7 +13,7 @@ export function useLoad<T>(
       setData(await load());
       setError(undefined);
     } catch (e) {
-      setError(e instanceof ApiError ? e.message : 'could not load');
+      setError(describeError(e, 'could not load').message);
     }
   }, deps);
   useEffect(() => {

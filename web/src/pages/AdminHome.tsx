@@ -1,5 +1,5 @@
 import { useState } from 'preact/hooks';
-import { api, ApiError } from '../api/client.js';
+import { api, describeError } from '../api/client.js';
 import type { AdminStatus, Me, UserRow } from '../api/types.js';
 import { Field, Notice } from '../components/Field.js';
 import { date, dateTime } from '../lib/format.js';
@@ -128,12 +128,9 @@ function CreateDoctor({ onCreated }: { onCreated: () => Promise<void> }) {
       setForm(empty);
       await onCreated();
     } catch (err) {
-      if (err instanceof ApiError && err.field) setErrors({ [err.field]: err.message });
-      else
-        setMsg({
-          kind: 'error',
-          text: err instanceof ApiError ? err.message : 'could not create the doctor',
-        });
+      const failure = describeError(err, 'could not create the doctor');
+      if (failure.field) setErrors({ [failure.field]: failure.message });
+      else setMsg({ kind: 'error', text: failure.message });
     }
   };
   return (

@@ -1,5 +1,5 @@
 import { useState } from 'preact/hooks';
-import { api, ApiError, download, upload } from '../api/client.js';
+import { api, describeError, download, upload } from '../api/client.js';
 import type { DocRequest, DocumentView, Me } from '../api/types.js';
 import { DropZone } from '../components/DropZone.js';
 import { Field, Notice } from '../components/Field.js';
@@ -120,7 +120,7 @@ function RequestItem({
       await api('POST', `/api/requests/${r.id}/reject`, { reason });
       await onDone();
     } catch (err) {
-      setError(err instanceof ApiError ? err.message : 'could not reject');
+      setError(describeError(err, 'could not reject').message);
     }
   };
   return (
@@ -207,8 +207,9 @@ function IssueForm({
       setFile(undefined);
       await onIssued();
     } catch (err) {
-      if (err instanceof ApiError && err.field) setErrors({ [err.field]: err.message });
-      else setMsg({ kind: 'error', text: err instanceof ApiError ? err.message : 'the upload failed' });
+      const failure = describeError(err, 'the upload failed');
+      if (failure.field) setErrors({ [failure.field]: failure.message });
+      else setMsg({ kind: 'error', text: failure.message });
     } finally {
       setProgress(undefined);
     }
@@ -299,7 +300,7 @@ function RevokeButton({ doc, onDone }: { doc: DocumentView; onDone: () => Promis
       await api('POST', `/api/documents/${doc.id}/revoke`, { reason });
       await onDone();
     } catch (err) {
-      setError(err instanceof ApiError ? err.message : 'could not revoke');
+      setError(describeError(err, 'could not revoke').message);
     }
   };
   if (!open) {

@@ -1,5 +1,5 @@
 import { useState } from 'preact/hooks';
-import { api, ApiError, download } from '../api/client.js';
+import { api, describeError, download } from '../api/client.js';
 import type { AuditEvent, DocRequest, DocumentView, Doctor, Me, Share } from '../api/types.js';
 import { AccessLog } from '../components/AccessLog.js';
 import { Field, Notice } from '../components/Field.js';
@@ -133,7 +133,7 @@ function RequestForm({ doctors, onSent }: { doctors: Doctor[]; onSent: () => Pro
       setNote('');
       await onSent();
     } catch (err) {
-      setMsg({ kind: 'error', text: err instanceof ApiError ? err.message : 'could not send the request' });
+      setMsg({ kind: 'error', text: describeError(err, 'could not send the request').message });
     }
   };
   return (
@@ -207,7 +207,7 @@ function SharePanel({
       await shares.reload();
       await onChanged();
     } catch (err) {
-      setMsg({ kind: 'error', text: err instanceof ApiError ? err.message : 'could not create the link' });
+      setMsg({ kind: 'error', text: describeError(err, 'could not create the link').message });
     }
   };
   const copy = async (url: string) => {

@@ -1,7 +1,7 @@
 import { useState } from 'preact/hooks';
 import { maskPatientId } from '../../../src/core/patientId/maskPatientId.js';
 import { parsePatientId, type PatientIdKind } from '../../../src/core/patientId/parsePatientId.js';
-import { api, ApiError } from '../api/client.js';
+import { api, describeError } from '../api/client.js';
 import type { Me } from '../api/types.js';
 import { Field, Notice } from '../components/Field.js';
 import { onLink } from '../lib/router.js';
@@ -57,8 +57,9 @@ export function Register({ onSignedIn }: { onSignedIn: (me: Me) => void }) {
       });
       onSignedIn(await api<Me>('POST', '/api/auth/login', { email: form.email, password: form.password }));
     } catch (err) {
-      if (err instanceof ApiError && err.field) setErrors({ [err.field]: err.message });
-      else setError(err instanceof ApiError ? err.message : 'registration failed');
+      const failure = describeError(err, 'registration failed');
+      if (failure.field) setErrors({ [failure.field]: failure.message });
+      else setError(failure.message);
     } finally {
       setBusy(false);
     }

@@ -1,5 +1,5 @@
 import { useState } from 'preact/hooks';
-import { api, ApiError } from '../api/client.js';
+import { api, describeError } from '../api/client.js';
 import type { Me } from '../api/types.js';
 import { Field, Notice } from '../components/Field.js';
 
@@ -21,8 +21,9 @@ export function Setup({ onSignedIn }: { onSignedIn: (me: Me) => void }) {
     try {
       onSignedIn(await api<Me>('POST', '/api/setup', form));
     } catch (err) {
-      if (err instanceof ApiError && err.field) setErrors({ [err.field]: err.message });
-      else setError(err instanceof ApiError ? err.message : 'setup failed');
+      const failure = describeError(err, 'setup failed');
+      if (failure.field) setErrors({ [failure.field]: failure.message });
+      else setError(failure.message);
     }
   };
 

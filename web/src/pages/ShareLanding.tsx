@@ -1,5 +1,5 @@
 import { useState } from 'preact/hooks';
-import { api, ApiError, download } from '../api/client.js';
+import { api, ApiError, describeError, download } from '../api/client.js';
 import type { Me, ShareView } from '../api/types.js';
 import { Notice } from '../components/Field.js';
 import { VerdictCard } from '../components/Verdict.js';
@@ -45,7 +45,7 @@ export function ShareLanding({
         window.open(URL.createObjectURL(await res.blob()), '_blank', 'noopener');
       } else await download(`/api/shares/${token}/${what}`, name);
     } catch (e) {
-      setError(e instanceof ApiError ? e.message : 'that did not work');
+      setError(describeError(e, 'that did not work').message);
     } finally {
       setBusy(undefined);
     }

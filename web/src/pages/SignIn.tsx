@@ -1,5 +1,5 @@
 import { useState } from 'preact/hooks';
-import { api, ApiError } from '../api/client.js';
+import { api, describeError } from '../api/client.js';
 import type { Me } from '../api/types.js';
 import { Field, Notice } from '../components/Field.js';
 import { onLink } from '../lib/router.js';
@@ -17,7 +17,7 @@ export function SignIn({ onSignedIn, title = 'Sign in' }: { onSignedIn: (me: Me)
     try {
       onSignedIn(await api<Me>('POST', '/api/auth/login', { email, password }));
     } catch (err) {
-      setError(err instanceof ApiError ? err.message : 'sign-in failed');
+      setError(describeError(err, 'sign-in failed').message);
     } finally {
       setBusy(false);
     }

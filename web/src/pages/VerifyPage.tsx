@@ -1,5 +1,5 @@
 import { useState } from 'preact/hooks';
-import { api, ApiError } from '../api/client.js';
+import { api, describeError } from '../api/client.js';
 import type { Verification } from '../api/types.js';
 import { DropZone } from '../components/DropZone.js';
 import { Notice } from '../components/Field.js';
@@ -47,7 +47,7 @@ export function VerifyPage() {
         }),
       );
     } catch (err) {
-      setError(err instanceof ApiError ? err.message : 'the check failed');
+      setError(describeError(err, 'the check failed').message);
     } finally {
       setProgress(undefined);
     }

@@ -1,4 +1,4 @@
-/** A minimal browser-like HTTP client for benchmarks: cookie jar and CSRF header. */
+/** A browser-like client over real HTTP (system tests, benchmarks): cookie jar and CSRF header. */
 export class Http {
   cookie: string | undefined;
   csrf: string | undefined;
