@@ -8,6 +8,8 @@ import type { Logger } from '../log/createLogger.js';
 import type { FsBlobStore } from '../store/blobs/FsBlobStore.js';
 import type { AuditWriter } from '../store/audit/AuditWriter.js';
 import type { Db } from '../store/db/Db.js';
+import type { TtlCache } from './verify/TtlCache.js';
+import type { PortalVerification } from './verify/verifyKnownDocument.js';
 
 /** Everything the portal's routes use, built once by startSystem (or a test). */
 export interface PortalDeps {
@@ -21,6 +23,8 @@ export interface PortalDeps {
     readonly registry: Address;
     readonly reader: RegistryReader;
   };
+  /** Answers for documents this portal issued, reused as long as the chain reads behind them are. */
+  readonly verifications: TtlCache<PortalVerification>;
   readonly engine: AnchorEngine;
   readonly chainOps: ChainOpsWorker;
   /** Group-committed audit rows for events that are their own transaction. */

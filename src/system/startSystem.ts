@@ -1,5 +1,4 @@
 import type { Address, LocalAccount } from 'viem';
-import { privateKeyToAccount } from 'viem/accounts';
 import type { FastifyInstance } from 'fastify';
 import { join } from 'node:path';
 import { AnchorEngine } from '../anchoring/AnchorEngine.js';
@@ -12,17 +11,19 @@ import { setupTokenIfNeeded } from '../server/auth/setupToken.js';
 import { FsBlobStore } from '../store/blobs/FsBlobStore.js';
 import { reconcileBlobs } from '../store/blobs/reconcileBlobs.js';
 import { AuditWriter } from '../store/audit/AuditWriter.js';
+import { TtlCache } from '../server/verify/TtlCache.js';
+import type { PortalVerification } from '../server/verify/verifyKnownDocument.js';
 import { cachingReader } from '../chain/registry/cachingReader.js';
-import { connectChain, type ChainConnection } from '../chain/connectChain.js';
-import { openEmbeddedChain, type EmbeddedChain } from '../chain/embedded/openEmbeddedChain.js';
+import type { ChainConnection } from '../chain/connectChain.js';
+import type { EmbeddedChain } from '../chain/embedded/openEmbeddedChain.js';
 import type { Config } from '../config/loadConfig.js';
 import { loadSecrets, type Secrets } from '../config/secrets.js';
-import { MedproofError } from '../core/errors/MedproofError.js';
 import type { Logger } from '../log/createLogger.js';
 import type { Db } from '../store/db/Db.js';
 import { openDatabase } from '../store/db/openDatabase.js';
+import { openSystemChain } from './openSystemChain.js';
 
-/** Everything `medproof start` runs, wired once from the validated config. */
+/** Everything `medproof start` runs, wired once from the validated config (the composition root). */
 export interface System {
   readonly config: Config;
   readonly secrets: Secrets;
@@ -41,7 +42,10 @@ export interface System {
   readonly url: string;
   /** Printed once while no admin exists: create the first admin with it. */
   readonly setupToken: string | undefined;
-  /** Stops in reverse order of start: engine (its step finishes), database, then the node. */
+  /**
+   * Stops in reverse order of start: the portal stops taking requests and lets those in flight finish,
+   * then the engines finish their step, then the database and the node close.
+   */
   stop(): Promise<void>;
 }
 
@@ -69,40 +73,7 @@ export async function startSystem(
     });
   }
   const secrets = loadSecrets(config.dataDir);
-  let embedded: EmbeddedChain | undefined;
-  let conn: ChainConnection;
-  let registry: Address;
-  let anchorer: LocalAccount;
-  let admin: LocalAccount | undefined;
-  if (config.rpcUrl) {
-    if (!config.registry)
-      throw new MedproofError(
-        'NO_REGISTRY',
-        'with an RPC URL, set the registry address too (MEDPROOF_REGISTRY; `medproof deploy` prints one)',
-      );
-    const key = config.anchorKey ?? config.key;
-    if (!key)
-      throw new MedproofError(
-        'NO_KEY',
-        'with an RPC URL, set the anchoring key (MEDPROOF_ANCHOR_KEY or MEDPROOF_KEY)',
-      );
-    conn = await connectChain(config.rpcUrl, { retryCount: 0 });
-    registry = config.registry;
-    anchorer = privateKeyToAccount(key);
-    admin = config.key ? privateKeyToAccount(config.key) : undefined;
-  } else {
-    embedded = await openEmbeddedChain({
-      dataDir: config.dataDir,
-      kind: config.node,
-      mnemonic: secrets.devMnemonic,
-      mode: 'serve',
-      port: config.nodePort,
-    });
-    conn = embedded.conn;
-    registry = embedded.registry;
-    anchorer = config.anchorKey ? privateKeyToAccount(config.anchorKey) : embedded.anchorer;
-    admin = config.key ? privateKeyToAccount(config.key) : embedded.admin;
-  }
+  const { conn, registry, anchorer, admin, embedded } = await openSystemChain(config, secrets);
   let db: Db | undefined;
   let engine: AnchorEngine | undefined;
   let chainOps: ChainOpsWorker | undefined;
@@ -135,6 +106,7 @@ export async function startSystem(
       ),
       config.chainCacheMs,
     );
+    const verifications = new TtlCache<PortalVerification>(config.chainCacheMs);
     chainOps = new ChainOpsWorker({
       db,
       conn,
@@ -142,7 +114,10 @@ export async function startSystem(
       account: admin,
       log: log.child({ component: 'chain-ops' }),
       // Our own revocation must show at once in our own verifications.
-      onApplied: () => reader.clear(),
+      onApplied: () => {
+        reader.clear();
+        verifications.clear();
+      },
     });
     chainOps.start();
     app = await buildApp(
@@ -153,6 +128,7 @@ export async function startSystem(
         masterKey: config.masterKey ? Buffer.from(config.masterKey.slice(2), 'hex') : secrets.masterKey,
         patientRefSecret: secrets.patientRefSecret,
         chain: { conn, registry, reader },
+        verifications,
         engine,
         chainOps,
         audit: new AuditWriter(db),

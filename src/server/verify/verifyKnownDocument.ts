@@ -32,13 +32,22 @@ export async function verifyWithReceipt(
   });
 }
 
-/** A document the portal issued: PENDING until anchored, then the chain's verdict on its receipt. */
+/**
+ * A document the portal issued: PENDING until anchored, then the chain's verdict on its receipt. An
+ * answer is reused for as long as the chain reads behind it are (`MEDPROOF_CHAIN_CACHE_MS`).
+ */
 export async function verifyKnownDocument(
   deps: PortalDeps,
   doc: DocumentRow,
   docHash: Hex = doc.doc_hash as Hex,
 ): Promise<PortalVerification> {
+  const key = `${doc.leaf}:${docHash}`;
+  const hit = deps.verifications.get(key);
+  if (hit) return hit;
   const receipt = await documentReceipt(deps.db.kysely, doc);
   if (!receipt) return pending(docHash);
-  return { ...(await verifyWithReceipt(deps, docHash, receipt)), receipt };
+  const result = { ...(await verifyWithReceipt(deps, docHash, receipt)), receipt };
+  // Could-not-check answers are not kept: the next request tries again.
+  if (result.verdict !== 'ERROR') deps.verifications.set(key, result);
+  return result;
 }
