@@ -6,7 +6,7 @@ import { join } from 'node:path';
 import { freePort } from '../src/chain/embedded/processes.js';
 import { verhoeffDigit } from '../src/core/patientId/verhoeff.js';
 import { writeRandomFile } from './files.js';
-import { Http } from '../test/helpers/http.js';
+import { seedPortal } from '../test/helpers/http.js';
 import { median, ms, table } from './table.js';
 
 const PAPER: [number, number][] = [
@@ -69,29 +69,8 @@ export async function benchPortal(dir: string): Promise<string> {
       url: string;
       setupToken: string;
     };
-    const admin = new Http(info.url);
-    await admin.req('POST', '/api/setup', {
-      token: info.setupToken,
-      email: 'admin@bench.test',
-      name: 'Admin',
-      password: PASSWORD,
-    });
-    await admin.req('POST', '/api/doctors', {
-      email: 'dr@bench.test',
-      name: 'Dr Bench',
-      registrationNumber: 'MCI-1',
-      password: PASSWORD,
-    });
     const patientId = `23456789012${verhoeffDigit('23456789012')}`;
-    await new Http(info.url).req('POST', '/api/patients', {
-      email: 'p@bench.test',
-      password: PASSWORD,
-      name: 'P',
-      dateOfBirth: '1980-01-01',
-      patientId,
-    });
-    const doctor = new Http(info.url);
-    await doctor.req('POST', '/api/auth/login', { email: 'dr@bench.test', password: PASSWORD });
+    const { doctor } = await seedPortal(info.url, info.setupToken, PASSWORD, patientId);
 
     const rows: (string | number)[][] = [];
     let lastHash = '';

@@ -31,3 +31,96 @@ export class Http {
     return { status: res.status, json };
   }
 }
+
+export const SEED = {
+  adminEmail: 'admin@seed.test',
+  doctorEmail: 'doctor@seed.test',
+  patientEmail: 'patient@seed.test',
+} as const;
+
+async function expectStatus(
+  p: Promise<{ status: number; json: Record<string, unknown> }>,
+  status: number,
+  what: string,
+) {
+  const r = await p;
+  if (r.status !== status)
+    throw new Error(`${what}: expected ${status}, got ${r.status} ${JSON.stringify(r.json)}`);
+  return r;
+}
+
+/**
+ * What every end-to-end run starts from, through the public API of a fresh `medproof start`: the first
+ * admin (with the printed setup token), one doctor, one patient, and the doctor signed in.
+ */
+export async function seedPortal(
+  url: string,
+  setupToken: string,
+  password: string,
+  patientId: string,
+): Promise<{ admin: Http; doctor: Http }> {
+  const admin = new Http(url);
+  await expectStatus(
+    admin.req('POST', '/api/setup', { token: setupToken, email: SEED.adminEmail, name: 'Admin', password }),
+    201,
+    'setup',
+  );
+  await expectStatus(
+    admin.req('POST', '/api/doctors', {
+      email: SEED.doctorEmail,
+      name: 'Dr Seed',
+      registrationNumber: 'MCI-1',
+      password,
+    }),
+    201,
+    'create doctor',
+  );
+  await expectStatus(
+    new Http(url).req('POST', '/api/patients', {
+      email: SEED.patientEmail,
+      password,
+      name: 'Patient',
+      dateOfBirth: '1980-01-01',
+      patientId,
+    }),
+    201,
+    'register patient',
+  );
+  const doctor = new Http(url);
+  await expectStatus(
+    doctor.req('POST', '/api/auth/login', { email: SEED.doctorEmail, password }),
+    200,
+    'doctor sign-in',
+  );
+  return { admin, doctor };
+}
+
+/** The multipart body of POST /api/documents for a small PDF. */
+export function issueForm(
+  patientId: string,
+  title: string,
+  content: string,
+  fileName = 'document.pdf',
+): FormData {
+  const form = new FormData();
+  form.set('patientId', patientId);
+  form.set('docType', 'report');
+  form.set('title', title);
+  form.set('file', new Blob([`%PDF-1.4 ${content}\n%%EOF`], { type: 'application/pdf' }), fileName);
+  return form;
+}
+
+/** Asks POST /api/verify by hash until the verdict is `want` or time runs out; returns the last verdict. */
+export async function waitForVerdict(
+  url: string,
+  docHash: unknown,
+  want = 'VALID',
+  timeoutMs = 30_000,
+): Promise<string> {
+  let verdict = '';
+  for (const deadline = Date.now() + timeoutMs; verdict !== want && Date.now() < deadline;) {
+    verdict = String((await new Http(url).req('POST', '/api/verify', { docHash })).json.verdict);
+    if (verdict !== want) await new Promise((r) => setTimeout(r, 100));
+  }
+  return verdict;
+}

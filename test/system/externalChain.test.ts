@@ -5,7 +5,7 @@ import { afterAll, describe, expect, it } from 'vitest';
 import { freePort } from '../../src/chain/embedded/processes.js';
 import { launchAnvil } from '../../src/chain/nodes/launchAnvil.js';
 import type { EmbeddedNode } from '../../src/chain/nodes/EmbeddedNode.js';
-import { Http } from '../helpers/http.js';
+import { issueForm, seedPortal, waitForVerdict } from '../helpers/http.js';
 import { nextAadhaar, PASSWORD } from '../helpers/portal.js';
 import { spawnCli, type Spawned } from '../helpers/processes.js';
 import { tmpDir } from '../helpers/tmp.js';
@@ -59,57 +59,14 @@ describe('medproof on a chain it does not run (configuration only)', () => {
     };
     expect(info).toMatchObject({ node: null, registry, rpcUrl: node.rpcUrl });
 
-    const admin = new Http(info.url);
-    expect(
-      (
-        await admin.req('POST', '/api/setup', {
-          token: info.setupToken,
-          email: 'a@h.test',
-          name: 'A',
-          password: PASSWORD,
-        })
-      ).status,
-    ).toBe(201);
-    expect(
-      (
-        await admin.req('POST', '/api/doctors', {
-          email: 'd@h.test',
-          name: 'Dr E',
-          registrationNumber: 'MCI-9',
-          password: PASSWORD,
-        })
-      ).status,
-    ).toBe(201);
     const patientId = nextAadhaar();
-    expect(
-      (
-        await new Http(info.url).req('POST', '/api/patients', {
-          email: 'p@m.test',
-          password: PASSWORD,
-          name: 'P',
-          dateOfBirth: '1970-07-07',
-          patientId,
-        })
-      ).status,
-    ).toBe(201);
-    const doctor = new Http(info.url);
-    await doctor.req('POST', '/api/auth/login', { email: 'd@h.test', password: PASSWORD });
-    const form = new FormData();
-    form.set('patientId', patientId);
-    form.set('docType', 'report');
-    form.set('title', 'X-ray report');
-    form.set('file', new Blob(['%PDF-1.4 no fracture seen\n%%EOF'], { type: 'application/pdf' }), 'xray.pdf');
+    const { doctor } = await seedPortal(info.url, info.setupToken, PASSWORD, patientId);
+    const form = issueForm(patientId, 'X-ray report', 'no fracture seen', 'xray.pdf');
     const issued = await doctor.req('POST', '/api/documents', form);
     expect(issued.status).toBe(201);
 
     // VALID needs both the anchor (engine, MEDPROOF_KEY) and the doctor's ISSUER_ROLE (chain-ops outbox).
-    let verdict = '';
-    for (const deadline = Date.now() + 30_000; verdict !== 'VALID' && Date.now() < deadline;) {
-      verdict = String(
-        (await new Http(info.url).req('POST', '/api/verify', { docHash: issued.json.docHash })).json.verdict,
-      );
-      if (verdict !== 'VALID') await new Promise((r) => setTimeout(r, 100));
-    }
+    const verdict = await waitForVerdict(info.url, issued.json.docHash);
     expect(verdict).toBe('VALID');
   }, 120_000);
 });

@@ -3,7 +3,7 @@ import http from 'node:http';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { freePort } from '../../src/chain/embedded/processes.js';
-import { Http } from '../helpers/http.js';
+import { seedPortal, waitForVerdict } from '../helpers/http.js';
 import { nextAadhaar, PASSWORD } from '../helpers/portal.js';
 import { spawnCli, type Spawned } from '../helpers/processes.js';
 import { tmpDir } from '../helpers/tmp.js';
@@ -35,29 +35,8 @@ describe('medproof start on SIGTERM', () => {
       url: string;
       setupToken: string;
     };
-    const admin = new Http(info.url);
-    await admin.req('POST', '/api/setup', {
-      token: info.setupToken,
-      email: 'a@h.test',
-      name: 'A',
-      password: PASSWORD,
-    });
-    await admin.req('POST', '/api/doctors', {
-      email: 'd@h.test',
-      name: 'Dr S',
-      registrationNumber: 'MCI-5',
-      password: PASSWORD,
-    });
     const patientId = nextAadhaar();
-    await new Http(info.url).req('POST', '/api/patients', {
-      email: 'p@m.test',
-      password: PASSWORD,
-      name: 'P',
-      dateOfBirth: '1960-06-06',
-      patientId,
-    });
-    const doctor = new Http(info.url);
-    await doctor.req('POST', '/api/auth/login', { email: 'd@h.test', password: PASSWORD });
+    const { doctor } = await seedPortal(info.url, info.setupToken, PASSWORD, patientId);
 
     // A 4 MiB upload sent slowly, in 64 KiB pieces; SIGTERM arrives while it is half sent.
     const boundary = `----sigterm${randomBytes(6).toString('hex')}`;
@@ -111,13 +90,7 @@ describe('medproof start on SIGTERM', () => {
 
     start = spawnCli(args, { env: { ...env, MEDPROOF_LOG_LEVEL: 'warn' } });
     await start.line(/"status":"running"/, 60_000);
-    let verdict = '';
-    for (const deadline = Date.now() + 30_000; verdict !== 'VALID' && Date.now() < deadline;) {
-      verdict = String(
-        (await new Http(info.url).req('POST', '/api/verify', { docHash: issued.docHash })).json.verdict,
-      );
-      if (verdict !== 'VALID') await new Promise((r) => setTimeout(r, 100));
-    }
+    const verdict = await waitForVerdict(info.url, issued.docHash);
     expect(verdict).toBe('VALID');
     start.child.kill('SIGTERM');
     expect(await start.exited).toBe(0);

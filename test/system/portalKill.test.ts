@@ -3,7 +3,7 @@ import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { freePort } from '../../src/chain/embedded/processes.js';
 import { nextAadhaar, PASSWORD } from '../helpers/portal.js';
-import { Http } from '../helpers/http.js';
+import { issueForm, SEED, seedPortal, waitForVerdict } from '../helpers/http.js';
 import { gone, spawnCli, type Spawned } from '../helpers/processes.js';
 import { tmpDir } from '../helpers/tmp.js';
 
@@ -35,50 +35,9 @@ describe('medproof start, killed with SIGKILL right after a 201', () => {
       setupToken: string;
     };
 
-    const admin = new Http(info.url);
-    expect(
-      (
-        await admin.req('POST', '/api/setup', {
-          token: info.setupToken,
-          email: 'admin@h.test',
-          name: 'Admin',
-          password: PASSWORD,
-        })
-      ).status,
-    ).toBe(201);
-    expect(
-      (
-        await admin.req('POST', '/api/doctors', {
-          email: 'dr@h.test',
-          name: 'Dr K',
-          registrationNumber: 'MCI-1',
-          password: PASSWORD,
-        })
-      ).status,
-    ).toBe(201);
     const patientId = nextAadhaar();
-    expect(
-      (
-        await new Http(info.url).req('POST', '/api/patients', {
-          email: 'p@m.test',
-          password: PASSWORD,
-          name: 'P',
-          dateOfBirth: '1980-01-01',
-          patientId,
-        })
-      ).status,
-    ).toBe(201);
-    const doctor = new Http(info.url);
-    await doctor.req('POST', '/api/auth/login', { email: 'dr@h.test', password: PASSWORD });
-    const form = new FormData();
-    form.set('patientId', patientId);
-    form.set('docType', 'certificate');
-    form.set('title', 'Discharge summary');
-    form.set(
-      'file',
-      new Blob(['%PDF-1.4 discharged in good health\n%%EOF'], { type: 'application/pdf' }),
-      'discharge.pdf',
-    );
+    const { doctor } = await seedPortal(info.url, info.setupToken, PASSWORD, patientId);
+    const form = issueForm(patientId, 'Discharge summary', 'discharged in good health', 'discharge.pdf');
     const issued = await doctor.req('POST', '/api/documents', form);
     expect(issued.status).toBe(201);
 
@@ -93,16 +52,9 @@ describe('medproof start, killed with SIGKILL right after a 201', () => {
 
     start = spawnCli(args, { env: { ...env, MEDPROOF_LOG_LEVEL: 'warn' } });
     await start.line(/"status":"running"/, 60_000);
-    const anyone = new Http(info.url);
-    let verdict = '';
-    for (const deadline = Date.now() + 60_000; verdict !== 'VALID' && Date.now() < deadline;) {
-      verdict = String(
-        (await anyone.req('POST', '/api/verify', { docHash: issued.json.docHash })).json.verdict,
-      );
-      if (verdict !== 'VALID') await new Promise((r) => setTimeout(r, 100));
-    }
+    const verdict = await waitForVerdict(info.url, issued.json.docHash, 'VALID', 60_000);
     expect(verdict).toBe('VALID');
-    await doctor.req('POST', '/api/auth/login', { email: 'dr@h.test', password: PASSWORD });
+    await doctor.req('POST', '/api/auth/login', { email: SEED.doctorEmail, password: PASSWORD });
     expect((await doctor.req('GET', `/api/documents/${String(issued.json.id)}`)).json).toMatchObject({
       status: 'anchored',
     });
