@@ -70,4 +70,14 @@ export default tseslint.config(
       globals: { URL: 'readonly', console: 'readonly', process: 'readonly' },
     },
   },
+  {
+    // Tool configs that must be CommonJS (dependency-cruiser's): not type-checked, CommonJS globals.
+    files: ['**/*.cjs'],
+    ...tseslint.configs.disableTypeChecked,
+    languageOptions: {
+      ...tseslint.configs.disableTypeChecked.languageOptions,
+      sourceType: 'commonjs',
+      globals: { module: 'writable', require: 'readonly' },
+    },
+  },
 );

@@ -31,9 +31,9 @@ function rssMiB(pid: number): number {
 /**
  * The portal as users run it (`medproof start`, its own process): upload + store + anchor through
  * HTTP for 1 MB to 500 MB with the server's memory sampled meanwhile; then public verification by hash
- * under load (autocannon).
+ * under load (autocannon). Sizes up to 50 MB by default, to 500 MB with `full`.
  */
-export async function benchPortal(dir: string): Promise<string> {
+export async function benchPortal(dir: string, o: { full?: boolean } = {}): Promise<string> {
   const port = await freePort();
   const bin = new URL('../bin/medproof.js', import.meta.url).pathname;
   const env = {
@@ -75,7 +75,7 @@ export async function benchPortal(dir: string): Promise<string> {
     const rows: (string | number)[][] = [];
     let lastHash = '';
     const baseline = rssMiB(server.pid!);
-    for (const [mib, paper] of PAPER) {
+    for (const [mib, paper] of PAPER.filter(([mib]) => o.full || mib <= 50)) {
       const path = join(dir, `upload-${mib}.pdf`);
       // A PDF header, so the content check passes; the rest is random.
       writeRandomFile(path, mib, '%PDF-1.7\n');

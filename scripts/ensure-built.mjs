@@ -16,7 +16,9 @@ function newest(dir) {
   return t;
 }
 
-const built = ['dist/cli/main.js', 'dist/web/index.html'].map((f) => join(root, f));
+const built = ['dist/cli/main.js', 'dist/web/index.html', 'dist/verifier-page/verify.html'].map((f) =>
+  join(root, f),
+);
 const stale =
   built.some((f) => !existsSync(f)) ||
   Math.max(newest(join(root, 'src')), newest(join(root, 'web/src'))) >

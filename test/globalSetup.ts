@@ -10,9 +10,17 @@ export default function setup(): void {
     stdio: 'inherit',
     cwd,
   });
+  // `medproof verify` runs as one bundled file, as `npm run build` leaves it.
+  execFileSync(process.execPath, ['scripts/bundleCli.mjs'], { stdio: 'inherit', cwd });
   const vite = join(dirname(require.resolve('vite/package.json')), 'bin/vite.js');
   execFileSync(process.execPath, [vite, 'build', '--config', 'web/vite.config.ts', '--logLevel', 'warn'], {
     stdio: 'inherit',
     cwd,
   });
+  // The standalone verifier page (`medproof verifier-page` prints it), as `npm run build` leaves it.
+  execFileSync(
+    process.execPath,
+    [vite, 'build', '--config', 'web/vite.verifier.config.ts', '--logLevel', 'warn'],
+    { stdio: 'inherit', cwd },
+  );
 }

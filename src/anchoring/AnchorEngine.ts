@@ -1,35 +1,34 @@
 import { EventEmitter } from 'node:events';
 import type { Address, Hex, LocalAccount } from 'viem';
-import type { ChainConnection } from '../chain/connectChain.js';
-import { checkRegistryCode } from '../chain/registry/deployRegistry.js';
-import { decodeRegistryError, describeRevert } from '../chain/registry/decodeRegistryError.js';
-import { registryReader } from '../chain/registry/registryReader.js';
-import { registryAbi } from '../chain/registryAbi.js';
-import { isInsufficientFunds, isNonceConsumed, isUnreachable, shortMessage } from '../chain/rpcErrors.js';
-import { isMedproofError } from '../core/errors/MedproofError.js';
-import { buildMerkleTree } from '../core/merkle/buildMerkleTree.js';
-import type { RootInfo } from '../core/verify/types.js';
-import type { Logger } from '../log/createLogger.js';
+import {
+  isUnreachable,
+  registryReaderFor,
+  shortMessage,
+  type ChainConnection,
+  type RegistryVersion,
+} from '../chain/index.js';
+import { isMedproofError } from '../core/index.js';
+import type { Logger } from '../log/index.js';
 import {
   batchesIn,
-  insertBatch,
+  confirmedToRecheck,
   leafStatuses,
-  queuedLeaves,
   queueStats,
-  recordConfirmed,
-  recordFailed,
-  recordMined,
-  recordRetry,
-  recordSigned,
-  resetToBuilt,
-  txsOf,
-  type BatchRow,
+  type Db,
   type QueueStats,
-} from '../store/anchorQueue/anchorQueue.js';
-import type { Db } from '../store/db/Db.js';
-import { findAnchorTx, receiptOf, signAnchorTx, signReplacement } from './anchorTx.js';
-import { backoffDelay } from './backoff.js';
+} from '../store/index.js';
+import { advanceSent } from './batch/advanceSent.js';
+import type { BatchContext } from './batch/BatchContext.js';
+import { buildDueBatch } from './batch/buildDueBatch.js';
+import { confirmMined } from './batch/confirmMined.js';
+import { guardBatchStep } from './batch/guardBatchStep.js';
+import { recheckConfirmed } from './batch/recheckConfirmed.js';
+import { reconcileAnchored } from './batch/reconcileAnchored.js';
+import { sendBuilt } from './batch/sendBuilt.js';
+import { asTransient } from './batch/Transient.js';
+import { checkChainFacts } from './checkChainFacts.js';
 import type { EngineSettings } from './EngineSettings.js';
+import { again, idle, wait, DurableLoop, type StepOutcome } from './worker/DurableLoop.js';
 
 export interface EngineDeps {
   readonly db: Db;
@@ -39,10 +38,14 @@ export interface EngineDeps {
   readonly account: LocalAccount;
   readonly settings: EngineSettings;
   readonly log: Logger;
+  /** Which registry contract `registry` is (default 1). `anchor(root, leafCount)` and `Anchored` are alike in both; the views differ. */
+  readonly registryVersion?: RegistryVersion;
 }
 
 export interface EngineStatus {
   readonly running: boolean;
+  /** False until the start-up reconciliation with the chain has passed; nothing is sent before. */
+  readonly reconciled: boolean;
   /** Set when anchoring cannot go on without a person (wrong chain, no funds, no role). Uploads continue. */
   readonly paused: { readonly code: string; readonly message: string } | null;
   readonly lastError: { readonly code: string; readonly message: string; readonly at: number } | null;
@@ -52,15 +55,10 @@ export interface EngineStatus {
   readonly queue: QueueStats;
 }
 
-/** Thrown inside a step to say "try this batch again later"; anything else is a bug and is logged as one. */
-class Transient extends Error {
-  constructor(
-    readonly code: string,
-    message: string,
-  ) {
-    super(message);
-  }
-}
+const PAUSED_POLL_MS = 5_000;
+/** Confirmed batches re-checked per pass (at most one pass per poll interval): a few, oldest check first. */
+const RECHECKS_PER_PASS = 4;
+const DEFAULT_FINALITY_DEPTH = 12;
 
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
@@ -69,68 +67,87 @@ const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
  *
  * Leaves enter the queue in the caller's own transaction (outbox). The engine groups them into batches
  * (`batchMax` leaves, or whatever waited `batchWaitMs`), anchors each batch's Merkle root, and walks
- * it through built → sent → mined → confirmed, committing every step before acting on it:
- * a signed transaction is stored before it is broadcast, so after a crash it is re-broadcast (never
- * signed again at a new nonce while the old one might still land). One transaction is in flight at a
- * time: nonces stay consecutive, and anvil never sees the floods that stall its automine.
+ * it through built → sent → mined → confirmed (one small function per state, under batch/), committing
+ * every step before acting on it and naming the state each change expects. One transaction is in
+ * flight at a time: nonces stay consecutive, and anvil never sees the floods that stall its automine.
  *
- * On start it re-checks what the database holds as anchored against the chain (newest first, until a
- * block hash matches): anchors a reorg or a dev node's restart lost are sent again with the same
- * root, so receipts already handed out verify again.
+ * Its first step, retried with backoff until it passes, re-checks what the database holds as anchored
+ * against the chain: anchors a reorg or a dev node's restart lost are sent again with the same root,
+ * so receipts already handed out verify again. Nothing is sent before that.
  */
 export class AnchorEngine extends EventEmitter<{ confirmed: [batchId: number]; idle: [] }> {
-  private running = false;
-  private loop: Promise<void> | undefined;
-  private wake: (() => void) | undefined;
+  private reconciled = false;
+  private firstAttempt: (() => void) | undefined;
   private paused: EngineStatus['paused'] = null;
   private lastError: EngineStatus['lastError'] = null;
-  private lastBroadcast = new Map<number, number>();
-  private readonly reader;
-  private readonly s: Required<EngineSettings>;
+  private readonly ctx: BatchContext;
+  private readonly loop: DurableLoop;
+  private lastRecheckAt = 0;
+  private readonly failureCounts = new Map<string, number>();
 
   constructor(private readonly d: EngineDeps) {
     super();
-    this.reader = registryReader(d.conn.client);
-    this.s = { retryBaseMs: 500, retryMaxMs: 60_000, ...d.settings };
+    const settings = {
+      retryBaseMs: 500,
+      retryMaxMs: 60_000,
+      finalityDepth: DEFAULT_FINALITY_DEPTH,
+      ...d.settings,
+    };
+    this.ctx = {
+      db: d.db,
+      conn: d.conn,
+      registry: d.registry,
+      registryVersion: d.registryVersion ?? 1,
+      account: d.account,
+      settings,
+      log: d.log,
+      reader: registryReaderFor(d.conn.client, d.registryVersion ?? 1),
+      lastBroadcast: new Map(),
+    };
+    this.loop = new DurableLoop({
+      step: () => this.step(),
+      errorCode: 'ENGINE_ERROR',
+      idleMaxMs: settings.pollMs,
+      retryBaseMs: settings.retryBaseMs,
+      retryMaxMs: settings.retryMaxMs,
+      onFailure: (f) => {
+        this.note(f.code, f.message);
+        if (f.error !== undefined)
+          d.log.error({ err: f.error, retryInMs: f.retryInMs }, 'anchoring step failed unexpectedly');
+        else d.log.warn({ code: f.code, retryInMs: f.retryInMs }, f.message);
+      },
+    });
   }
 
-  /** Checks the chain, reconciles, then runs until {@link stop}. Resolves once running. */
+  /**
+   * Starts the loop, whose first step reconciles with the chain (retried until the chain answers).
+   * Resolves after that step's first attempt, passed or not: with the chain up, what the database says
+   * is anchored has been checked by then.
+   */
   async start(): Promise<void> {
-    if (this.running) return;
-    this.running = true;
-    try {
-      await checkRegistryCode(this.d.conn, this.d.registry);
-      await this.reconcileAnchored();
-    } catch (error) {
-      if (isMedproofError(error, 'CHAIN_MISMATCH')) {
-        // Anchoring into a chain that does not hold our registry would hand out receipts nobody can verify.
-        this.paused = { code: error.code, message: error.message };
-        this.d.log.error({ code: error.code }, error.message);
-      } else if (isUnreachable(error)) {
-        this.note('CHAIN_UNREACHABLE', `chain unreachable at start: ${shortMessage(error)}`);
-      } else {
-        this.running = false;
-        throw error;
-      }
-    }
-    this.loop = this.run();
+    if (this.loop.running) return;
+    // Every start reconciles again: the chain may have changed while we were stopped.
+    this.reconciled = false;
+    this.paused = null;
+    const attempted = new Promise<void>((resolve) => (this.firstAttempt = resolve));
+    this.loop.start();
+    await attempted;
   }
 
   /** Finishes the step in progress (a signed transaction is already stored), then returns. */
   async stop(): Promise<void> {
-    this.running = false;
-    this.wake?.();
-    await this.loop;
+    await this.loop.stop();
   }
 
   /** New leaves are waiting: look now rather than at the next tick. */
   kick(): void {
-    this.wake?.();
+    this.loop.kick();
   }
 
   async status(): Promise<EngineStatus> {
     return {
-      running: this.running,
+      running: this.loop.running,
+      reconciled: this.reconciled,
       paused: this.paused,
       lastError: this.lastError,
       account: this.d.account.address,
@@ -140,331 +157,206 @@ export class AnchorEngine extends EventEmitter<{ confirmed: [batchId: number]; i
     };
   }
 
-  private async run(): Promise<void> {
-    let idleDelay = 5;
-    while (this.running) {
-      let delay: number;
-      if (this.paused) {
-        delay = 5_000;
-      } else {
-        try {
-          delay = await this.step();
-          if (delay > 0) this.emit('idle');
-        } catch (error) {
-          this.d.log.error({ err: error }, 'anchoring step failed unexpectedly');
-          this.note('ENGINE_ERROR', shortMessage(error));
-          delay = this.s.retryBaseMs;
-        }
-      }
-      if (delay === 0) {
-        idleDelay = 5;
-        continue;
-      }
-      // Waiting on the chain (Infinity): poll quickly at first, backing off to pollMs. A known delay is kept.
-      let wait = delay;
-      if (delay === Infinity) {
-        wait = idleDelay;
-        idleDelay = Math.min(idleDelay * 2, this.s.pollMs);
-      }
-      await new Promise<void>((resolve) => {
-        const t = setTimeout(resolve, wait);
-        this.wake = () => {
-          clearTimeout(t);
-          idleDelay = 5;
-          resolve();
-        };
-      });
-      this.wake = undefined;
-    }
+  /** Why anchoring is paused (CHAIN_MISMATCH, …), or null: what /health reports as degraded. */
+  get pausedState(): EngineStatus['paused'] {
+    return this.paused;
   }
 
-  /** One unit of progress. Returns 0 to go again at once, or how long it is worth waiting. */
-  private async step(): Promise<number> {
-    const { db, conn, registry } = this.d;
-    const now = Date.now();
-    const active = await batchesIn(db.kysely, conn.chainId, registry, ['sent', 'mined', 'built']);
-    const sent = active.find((b) => b.status === 'sent');
-    if (sent) return this.guarded(sent, () => this.advanceSent(sent));
-
-    for (const mined of active.filter((b) => b.status === 'mined')) {
-      const r = await this.guarded(mined, () => this.confirm(mined));
-      if (r === 0) return 0;
-    }
-
-    const built = active.find((b) => b.status === 'built');
-    if (built) {
-      if (built.next_attempt_at > now) return built.next_attempt_at - now;
-      return this.guarded(built, () => this.send(built));
-    }
-
-    const due = await this.buildDueBatch(now);
-    return due;
-  }
-
-  /** Runs a batch step; a transient failure is recorded on the batch with its next attempt time. */
-  private async guarded(batch: BatchRow, fn: () => Promise<number>): Promise<number> {
-    try {
-      const r = await fn();
-      if (this.lastError && r === 0) this.lastError = null;
-      return r;
-    } catch (error) {
-      const t = error instanceof Transient ? error : this.classify(error);
-      if (!t) throw error;
-      const delay = backoffDelay(batch.attempts, this.s.retryBaseMs, this.s.retryMaxMs);
-      await recordRetry(this.d.db.kysely, batch.id, t.code, t.message, Date.now() + delay);
-      this.note(t.code, t.message);
-      this.d.log.warn({ batch: batch.id, code: t.code, retryInMs: delay }, t.message);
-      return delay;
-    }
-  }
-
-  private classify(error: unknown): Transient | undefined {
-    if (isUnreachable(error))
-      return new Transient('CHAIN_UNREACHABLE', `chain unreachable: ${shortMessage(error)}`);
-    if (isInsufficientFunds(error)) {
-      return new Transient(
-        'INSUFFICIENT_FUNDS',
-        `anchoring account ${this.d.account.address} cannot pay for gas: fund it`,
-      );
-    }
-    return undefined;
+  /** Failed steps since this process started, by error code (/metrics' chain errors). */
+  get failures(): ReadonlyMap<string, number> {
+    return this.failureCounts;
   }
 
   private note(code: string, message: string): void {
     this.lastError = { code, message, at: Date.now() };
+    this.failureCounts.set(code, (this.failureCounts.get(code) ?? 0) + 1);
+    // Whatever answers once the chain is back may be another chain, or the same node restarted from an
+    // older state file: reconcile again (chain facts, then every anchored batch) before going on.
+    if (code === 'CHAIN_UNREACHABLE') this.recheckChain('chain unreachable');
   }
 
-  /** Builds one batch from the queue if it is full or its oldest leaf has waited long enough. */
-  private async buildDueBatch(now: number): Promise<number> {
-    const { leaves, oldestAt } = await queuedLeaves(this.d.db.kysely, this.s.batchMax);
-    if (leaves.length === 0 || oldestAt === undefined) return Infinity;
-    const waitLeft = oldestAt + this.s.batchWaitMs - now;
-    if (leaves.length < this.s.batchMax && waitLeft > 0) return waitLeft;
-    const tree = buildMerkleTree(leaves);
-    const id = await this.d.db.kysely.transaction().execute((trx) =>
-      insertBatch(trx, {
-        root: tree.root,
-        leaves,
-        chainId: this.d.conn.chainId,
-        registry: this.d.registry,
-      }),
-    );
-    this.d.log.info({ batch: id, leaves: leaves.length, root: tree.root }, 'batch built');
-    return 0;
+  /** A surprise (reconnection, nonce gap, a lost confirmed root): the next step reconciles again. */
+  private recheckChain(why: string): void {
+    if (this.reconciled) this.d.log.warn({ why }, 'checking the chain again before anchoring on');
+    this.reconciled = false;
   }
 
-  /** Signs the batch's anchor transaction, stores it, then broadcasts it. */
-  private async send(batch: BatchRow): Promise<number> {
-    const { conn, account, registry, db, log } = this.d;
-    const root = batch.root as Hex;
-    let signed;
+  private pause(code: string, message: string): StepOutcome {
+    this.paused = { code, message };
+    this.d.log.error({ code }, message);
+    return wait(PAUSED_POLL_MS);
+  }
+
+  private async step(): Promise<StepOutcome> {
+    if (this.paused) return wait(PAUSED_POLL_MS);
+    if (!this.reconciled) return this.reconcile();
+    const outcome = await this.batchStep();
+    if (outcome.kind === 'again') this.lastError = null;
+    else this.emit('idle');
+    return outcome;
+  }
+
+  /** The start-up step: the registry is where we think, and the chain still holds what we recorded. */
+  private async reconcile(): Promise<StepOutcome> {
     try {
-      // Anchored already (a restored database, an anchor we lost track of)? The estimate reverts with
-      // RootAlreadyAnchored, and we adopt the chain's record instead of sending.
-      signed = await signAnchorTx(conn, account, registry, root, batch.leaf_count);
-    } catch (error) {
-      const revert = decodeRegistryError(error);
-      if (!revert) throw error;
-      if (revert.name === 'RootAlreadyAnchored')
-        return this.adopt(batch, await this.reader.rootInfo(registry, root));
-      if (revert.name === 'UnauthorizedAccount') {
-        throw new Transient(
-          'ANCHORER_UNAUTHORIZED',
-          `account ${account.address} lacks ANCHORER_ROLE on ${registry}: grant it (medproof grant anchorer ${account.address})`,
-        );
-      }
-      await recordFailed(db.kysely, batch.id, 'ANCHOR_REJECTED', describeRevert(revert));
-      log.error({ batch: batch.id, revert: describeRevert(revert) }, 'registry rejected the batch');
-      return 0;
+      return await this.tryReconcile();
+    } finally {
+      this.firstAttempt?.();
+      this.firstAttempt = undefined;
     }
-    await db.kysely.transaction().execute((trx) => recordSigned(trx, batch.id, signed));
-    await this.broadcast(batch.id, signed.raw);
-    log.info({ batch: batch.id, tx: signed.hash, nonce: signed.nonce }, 'anchor sent');
-    return 0;
   }
 
-  /** Sends a stored raw transaction; "already known" and "nonce too low" are answers, not failures. */
-  private async broadcast(batchId: number, raw: Hex): Promise<void> {
-    this.lastBroadcast.set(batchId, Date.now());
+  private async tryReconcile(): Promise<StepOutcome> {
     try {
-      await this.d.conn.client.sendRawTransaction({ serializedTransaction: raw });
+      await checkChainFacts(this.ctx);
+      const r = await reconcileAnchored(this.ctx);
+      this.reconciled = true;
+      this.lastError = null;
+      this.d.log.info({ lost: r.lost, moved: r.moved }, 'anchored batches reconciled with the chain');
+      return again;
     } catch (error) {
-      if (isNonceConsumed(error)) return; // the next advanceSent finds out what happened
+      if (isMedproofError(error, 'CHAIN_MISMATCH')) {
+        // Anchoring into a chain that does not hold our registry would hand out receipts nobody can verify.
+        return this.pause(error.code, error.message);
+      }
+      if (isUnreachable(error))
+        return {
+          kind: 'retry',
+          code: 'CHAIN_UNREACHABLE',
+          message: `chain unreachable at start: ${shortMessage(error)}`,
+        };
       throw error;
     }
   }
 
-  /** A batch whose transaction is out: find its receipt, or learn why there is none and act. */
-  private async advanceSent(batch: BatchRow): Promise<number> {
-    const { conn, account, registry, db, log } = this.d;
-    const txs = await txsOf(db.kysely, batch.id);
-    for (const tx of txs) {
-      const receipt = await receiptOf(conn, tx.tx_hash as Hex);
-      if (!receipt) continue;
-      if (receipt.status === 'success') {
-        const mined = {
-          txHash: receipt.transactionHash,
-          blockNumber: Number(receipt.blockNumber),
-          blockHash: receipt.blockHash,
-          anchoredAt: null,
-        };
-        // A receipt is one confirmation: when that is all we ask for, confirm in the same commit.
-        const confirmNow = this.s.confirmations <= 1;
-        await db.kysely.transaction().execute(async (trx) => {
-          await recordMined(trx, batch.id, mined);
-          if (confirmNow) await recordConfirmed(trx, batch.id);
-        });
-        log.info({ batch: batch.id, block: mined.blockNumber, confirmed: confirmNow }, 'anchor mined');
-        if (confirmNow) this.emit('confirmed', batch.id);
-        return 0;
+  /** One unit of progress on the batches: the one in flight first, then mined ones, then the next to send or build. */
+  private async batchStep(): Promise<StepOutcome> {
+    const { db, conn, registry } = this.d;
+    const ctx = this.ctx;
+    const rechecked = await this.recheckPass();
+    if (rechecked) return rechecked;
+    const active = await batchesIn(db.kysely, conn.chainId, registry, ['sent', 'mined', 'built']);
+
+    const sent = active.find((b) => b.status === 'sent');
+    if (sent) {
+      const r = await guardBatchStep(ctx, sent, () => advanceSent(ctx, sent));
+      switch (r.kind) {
+        case 'retrying':
+          this.note(r.code, r.message);
+          return wait(r.waitMs);
+        case 'pending':
+          return idle;
+        case 'mined':
+          if (r.confirmed) this.emit('confirmed', sent.id);
+          return again;
+        case 'reset':
+          if (r.surprise) this.recheckChain(r.reason);
+          return again;
+        case 'noEvent':
+          return this.pause(
+            'CHAIN_MISMATCH',
+            (await this.mismatchOf()) ??
+              `transaction ${r.txHash} succeeded without the registry's Anchored event: the chain at ${conn.rpcUrl} is not the one anchored into`,
+          );
+        default:
+          return again;
       }
-      // Reverted: most likely someone (or an earlier transaction of ours) anchored the root first.
-      const info = await this.reader.rootInfo(registry, batch.root as Hex);
-      if (info.anchoredAt > 0) return this.adopt(batch, info);
-      const reason = await this.revertReason(batch);
-      await recordFailed(
-        db.kysely,
-        batch.id,
-        'ANCHOR_REVERTED',
-        `transaction ${tx.tx_hash} reverted: ${reason}`,
-      );
-      log.error({ batch: batch.id, tx: tx.tx_hash, reason }, 'anchor transaction reverted');
-      return 0;
     }
 
-    // No receipt yet. Right after a broadcast that is normal: only look deeper every few seconds.
-    const last = this.lastBroadcast.get(batch.id);
-    if (last !== undefined && Date.now() - last < Math.min(3_000, this.s.replaceAfterMs)) return Infinity;
+    // Mined batches wait for depth; meanwhile the next batch may go out.
+    let confirmed = false;
+    for (const mined of active.filter((b) => b.status === 'mined')) {
+      const r = await guardBatchStep(ctx, mined, () => confirmMined(ctx, mined));
+      if (r.kind === 'confirmed') {
+        this.emit('confirmed', mined.id);
+        confirmed = true;
+      } else if (r.kind === 'retrying') this.note(r.code, r.message);
+      else if (r.kind !== 'shallow' && r.kind !== 'txMissing') return again;
+    }
 
-    const info = await this.reader.rootInfo(registry, batch.root as Hex);
-    if (info.anchoredAt > 0) return this.adopt(batch, info);
+    const built = active.find((b) => b.status === 'built');
+    if (built) {
+      const r = await guardBatchStep(ctx, built, () => sendBuilt(ctx, built));
+      switch (r.kind) {
+        case 'notDue':
+          return wait(r.waitMs);
+        case 'retrying':
+          this.note(r.code, r.message);
+          return wait(r.waitMs);
+        default:
+          return again;
+      }
+    }
 
-    const newest = txs[0];
-    if (!newest) {
-      await resetToBuilt(db.kysely, batch.id, 'no stored transaction');
-      return 0;
+    const due = await buildDueBatch(ctx);
+    switch (due.kind) {
+      case 'built':
+        return again;
+      case 'notDue':
+        return wait(due.waitMs);
+      case 'empty':
+        return confirmed ? again : idle;
     }
-    const chainNonce = await conn.client.getTransactionCount({
-      address: account.address,
-      blockTag: 'latest',
-    });
-    if (chainNonce > newest.nonce) {
-      // Our nonce was used, but by none of our transactions for this batch: sign again at a fresh nonce.
-      log.warn(
-        { batch: batch.id, nonce: newest.nonce, chainNonce },
-        'nonce taken by another transaction; re-signing',
-      );
-      await resetToBuilt(db.kysely, batch.id, `nonce ${newest.nonce} used by another transaction`);
-      return 0;
-    }
-    if (chainNonce < newest.nonce) {
-      // A gap: the chain forgot earlier transactions of ours (a restarted dev node, a deep reorg).
-      log.warn(
-        { batch: batch.id, nonce: newest.nonce, chainNonce },
-        'nonce gap: the chain lost earlier transactions; re-signing',
-      );
-      await resetToBuilt(
-        db.kysely,
-        batch.id,
-        `nonce gap: chain at ${chainNonce}, transaction at ${newest.nonce}`,
-      );
-      return 0;
-    }
-    const age = Date.now() - newest.created_at;
-    if (age > this.s.replaceAfterMs) {
-      const replacement = await signReplacement(conn, account, newest.raw as Hex);
-      await db.kysely.transaction().execute((trx) => recordSigned(trx, batch.id, replacement));
-      log.warn(
-        { batch: batch.id, tx: replacement.hash, nonce: replacement.nonce },
-        'anchor pending too long; replaced with a higher fee',
-      );
-      await this.broadcast(batch.id, replacement.raw);
-      return 0;
-    }
-    // Still pending at our nonce, or dropped by the node (or the node restarted): send the same bytes again.
-    await this.broadcast(batch.id, newest.raw as Hex);
-    return Infinity;
   }
 
-  /** The root is on chain (ours or not): record where, from the chain's own facts. */
-  private async adopt(batch: BatchRow, info: RootInfo): Promise<number> {
-    const { conn, registry, db, log } = this.d;
-    const block = await conn.client
-      .getBlock({ blockNumber: BigInt(info.blockNumber) })
-      .catch(() => undefined);
-    const txHash = await findAnchorTx(conn, registry, batch.root as Hex, info.blockNumber).catch(() => null);
-    await recordMined(db.kysely, batch.id, {
-      txHash,
-      blockNumber: info.blockNumber,
-      blockHash: block?.hash ?? null,
-      anchoredAt: info.anchoredAt,
-    });
-    log.info({ batch: batch.id, block: info.blockNumber }, 'root found on chain');
-    return 0;
-  }
-
-  /** Confirmed once enough blocks sit on top and the anchor's block is still the one we saw. */
-  private async confirm(batch: BatchRow): Promise<number> {
-    const { conn, db, registry } = this.d;
-    const head = Number(await conn.client.getBlockNumber());
-    const depth = head - (batch.block_number ?? head) + 1;
-    const block = await conn.client
-      .getBlock({ blockNumber: BigInt(batch.block_number ?? 0) })
-      .catch(() => undefined);
-    if (!block || (batch.block_hash && block.hash !== batch.block_hash)) {
-      const info = await this.reader.rootInfo(registry, batch.root as Hex);
-      if (info.anchoredAt > 0) return this.adopt(batch, info);
-      await resetToBuilt(db.kysely, batch.id, 'anchor block left the chain (reorg)');
-      this.d.log.warn({ batch: batch.id }, 'anchor block left the chain; re-anchoring');
-      return 0;
-    }
-    if (depth < this.s.confirmations) return this.s.pollMs;
-    await db.kysely.transaction().execute((trx) => recordConfirmed(trx, batch.id));
-    this.emit('confirmed', batch.id);
-    return 1; // others may also be ready: let step() look again without spinning
-  }
-
-  private async revertReason(batch: BatchRow): Promise<string> {
+  /** The chain facts check's CHAIN_MISMATCH message, or undefined when the chain passes it. */
+  private async mismatchOf(): Promise<string | undefined> {
     try {
-      await this.d.conn.client.simulateContract({
-        address: this.d.registry,
-        abi: registryAbi,
-        functionName: 'anchor',
-        args: [batch.root as Hex, batch.leaf_count],
-        account: this.d.account,
-      });
-      return 'reverted (the call succeeds now: state changed since)';
+      await checkChainFacts(this.ctx);
+      return undefined;
     } catch (error) {
-      const r = decodeRegistryError(error);
-      return r ? describeRevert(r) : shortMessage(error);
+      if (isMedproofError(error, 'CHAIN_MISMATCH')) return error.message;
+      throw error;
     }
   }
 
   /**
-   * Start-up reconciliation: walk anchored batches from the newest block down, comparing the block
-   * hash we recorded with the chain's. Stop at the first that matches (the chain below it is the one
-   * we saw); every batch above it whose root the chain no longer holds goes back to be anchored again.
+   * At most once per poll interval, a few confirmed batches (least recently checked first) are checked
+   * against the chain again, until final. A lost one sends the engine back to reconciliation: where one
+   * root went, others may have gone too, and the chain itself may be another.
    */
-  private async reconcileAnchored(): Promise<void> {
-    const { db, conn, registry, log } = this.d;
-    const anchored = (await batchesIn(db.kysely, conn.chainId, registry, ['mined', 'confirmed'])).sort(
-      (a, b) => (b.block_number ?? 0) - (a.block_number ?? 0),
-    );
-    let lost = 0;
-    for (const batch of anchored) {
-      const block = await conn.client
-        .getBlock({ blockNumber: BigInt(batch.block_number ?? 0) })
-        .catch(() => undefined);
-      if (block && block.hash === batch.block_hash) break;
-      const info = await this.reader.rootInfo(registry, batch.root as Hex);
-      if (info.anchoredAt > 0) {
-        await this.adopt(batch, info);
-        continue;
+  private async recheckPass(): Promise<StepOutcome | undefined> {
+    const now = Date.now();
+    if (now - this.lastRecheckAt < this.ctx.settings.pollMs) return undefined;
+    this.lastRecheckAt = now;
+    const { db, conn, registry } = this.d;
+    const due = await confirmedToRecheck(db.kysely, conn.chainId, registry, RECHECKS_PER_PASS);
+    if (due.length === 0) return undefined;
+    try {
+      const head = Number(await conn.client.getBlockNumber({ cacheTime: 0 }));
+      const finalized = await this.finalizedBlock();
+      for (const batch of due) {
+        const r = await guardBatchStep(this.ctx, batch, () =>
+          recheckConfirmed(this.ctx, batch, head, finalized),
+        );
+        if (r.kind === 'retrying') {
+          this.note(r.code, r.message);
+          return wait(r.waitMs);
+        }
+        if (r.kind === 'reanchoring' || r.kind === 'adopted') {
+          this.recheckChain(`confirmed batch ${batch.id} is no longer where it was`);
+          return again;
+        }
       }
-      await resetToBuilt(db.kysely, batch.id, 'the chain no longer holds this root');
-      lost++;
+    } catch (error) {
+      const t = asTransient(error, this.d.account.address);
+      if (t) return { kind: 'retry', code: t.code, message: t.message };
+      // The registry cannot even be read (no code at its address answers no data): check the chain itself.
+      this.d.log.warn({ err: error }, 're-checking a confirmed batch failed; checking the chain again');
+      this.recheckChain('re-check failed');
+      return again;
     }
-    if (lost > 0) log.warn({ lost }, 'the chain lost anchored roots; re-anchoring them with the same roots');
+    return undefined;
+  }
+
+  /** The chain's finalized block, or 0 where it has none (anvil says 0; older nodes reject the tag). */
+  private async finalizedBlock(): Promise<number> {
+    try {
+      return Number((await this.d.conn.client.getBlock({ blockTag: 'finalized' })).number ?? 0n);
+    } catch (error) {
+      if (asTransient(error, this.d.account.address)) throw error;
+      return 0;
+    }
   }
 
   /** Resolves when every given leaf is anchored (confirmed); rejects if its batch failed or after `timeoutMs`. */

@@ -1,133 +1,118 @@
-import type { Address, Hex, LocalAccount } from 'viem';
-import type { ChainConnection } from '../chain/connectChain.js';
-import { registryReader } from '../chain/registry/registryReader.js';
-import { ROLE_IDS } from '../chain/registry/roles.js';
-import { sendRegistryTx } from '../chain/registry/sendRegistryTx.js';
-import { registryAbi } from '../chain/registryAbi.js';
-import { isMedproofError } from '../core/errors/MedproofError.js';
-import type { Logger } from '../log/createLogger.js';
-import type { Db, Executor } from '../store/db/Db.js';
-import type { ChainOpsTable } from '../store/db/schema.js';
-import { receiptOf } from './anchorTx.js';
+import type { Address, LocalAccount } from 'viem';
+import {
+  registryFailure,
+  registryReaderFor,
+  type ChainConnection,
+  type RegistryVersion,
+} from '../chain/index.js';
+import type { Logger } from '../log/index.js';
+import { chainOpCounts, nextChainOp, recordOpRetry, type ChainOpRow, type Db } from '../store/index.js';
 import { backoffDelay } from './backoff.js';
-
-export type ChainOp =
-  { kind: 'grant_issuer'; address: Address } | { kind: 'revoke_leaf'; leaf: Hex; reason: number };
-
-/** Queues a registry change in the caller's transaction (outbox): it commits with the change it serves. */
-export async function enqueueChainOp(trx: Executor, op: ChainOp, now = Date.now()): Promise<void> {
-  const { kind, ...payload } = op;
-  await trx
-    .insertInto('chain_ops')
-    .values({
-      kind,
-      payload: JSON.stringify(payload),
-      status: 'pending',
-      attempts: 0,
-      next_attempt_at: 0,
-      last_error: null,
-      tx_hash: null,
-      created_at: now,
-      done_at: null,
-    })
-    .execute();
-}
+import { advanceSentOp } from './chainOps/advanceSentOp.js';
+import type { ChainOpContext } from './chainOps/ChainOpContext.js';
+import { reconcileChainOps } from './chainOps/reconcileChainOps.js';
+import { sendPendingOp } from './chainOps/sendPendingOp.js';
+import { again, idle, wait, DurableLoop, type StepOutcome } from './worker/DurableLoop.js';
 
 export interface ChainOpsStatus {
+  /** Waiting to be applied, including those whose transaction is out. */
   readonly pending: number;
   readonly failed: number;
   readonly lastError: { readonly code: string; readonly message: string } | null;
 }
 
+export interface ChainOpsDeps {
+  readonly db: Db;
+  readonly conn: ChainConnection;
+  readonly registry: Address;
+  /** Default 1. */
+  readonly registryVersion?: RegistryVersion;
+  /** The admin key. Never the anchoring engine's account: two writers on one account collide on nonces. */
+  readonly account: LocalAccount | undefined;
+  readonly log: Logger;
+  readonly retryBaseMs?: number;
+  readonly retryMaxMs?: number;
+  /** Called after a change reached the chain (the portal drops its cached chain reads). */
+  readonly onApplied?: () => void;
+}
+
+const IDLE_MAX_MS = 2_000;
+const NO_KEY_POLL_MS = 5_000;
+const WAITING_POLL_MS = 500;
+
 /**
- * Carries out queued registry changes with the admin key, one at a time: granting ISSUER_ROLE to new
- * doctors and revoking documents. Each is idempotent (the chain is asked first whether it is already
- * so), so a crash or a retry never double-applies; an outage only delays them.
+ * Carries out queued registry changes with the admin key, one at a time: enrolling doctors (v2: a term
+ * with their profile commitment; v1: ISSUER_ROLE), retiring a disabled doctor's term, marking a key
+ * compromised, and revoking documents (v2: with the leaf's Merkle proof). Each is idempotent (the chain is asked first whether it is already
+ * so), and its signed transaction is stored before it is broadcast, so a crash or a retry never
+ * double-applies nor re-signs; an outage only delays them. The first step, retried until it passes,
+ * re-applies changes the chain lost.
  */
 export class ChainOpsWorker {
-  private running = false;
-  private loop: Promise<void> | undefined;
-  private wake: (() => void) | undefined;
+  private reconciled = false;
   private lastError: ChainOpsStatus['lastError'] = null;
-  private readonly reader;
+  private readonly ctx: ChainOpContext | undefined;
+  private readonly loop: DurableLoop;
+  private readonly retryBaseMs: number;
+  private readonly retryMaxMs: number;
+  private readonly failureCounts = new Map<string, number>();
 
-  constructor(
-    private readonly d: {
-      db: Db;
-      conn: ChainConnection;
-      registry: Address;
-      account: LocalAccount | undefined;
-      log: Logger;
-      retryBaseMs?: number;
-      retryMaxMs?: number;
-      /** Called after a change reached the chain (the portal drops its cached chain reads). */
-      onApplied?: () => void;
-    },
-  ) {
-    this.reader = registryReader(d.conn.client);
+  constructor(private readonly d: ChainOpsDeps) {
+    this.retryBaseMs = d.retryBaseMs ?? 500;
+    this.retryMaxMs = d.retryMaxMs ?? 60_000;
+    this.ctx = d.account && {
+      db: d.db,
+      conn: d.conn,
+      registry: d.registry,
+      registryVersion: d.registryVersion ?? 1,
+      account: d.account,
+      log: d.log,
+      reader: registryReaderFor(d.conn.client, d.registryVersion ?? 1),
+      lastBroadcast: new Map(),
+    };
+    this.loop = new DurableLoop({
+      step: () => this.step(),
+      errorCode: 'CHAIN_ERROR',
+      idleMaxMs: IDLE_MAX_MS,
+      retryBaseMs: this.retryBaseMs,
+      retryMaxMs: this.retryMaxMs,
+      onFailure: (f) => {
+        this.lastError = { code: f.code, message: f.message };
+        this.count(f.code);
+        if (f.error !== undefined) d.log.error({ err: f.error }, 'chain operation step failed unexpectedly');
+        else d.log.warn({ code: f.code, retryInMs: f.retryInMs }, f.message);
+      },
+    });
   }
 
   start(): void {
-    if (this.running) return;
-    this.running = true;
-    this.loop = this.reconcile().then(() => this.run());
+    if (this.loop.running) return;
+    // Every start reconciles again: the chain may have lost changes while we were stopped.
+    this.reconciled = false;
+    this.loop.start();
   }
 
-  /**
-   * A restarted dev node or a reorg can lose the last changes the chain took. Walk the applied
-   * operations from the newest down; each whose transaction the chain no longer has is applied again,
-   * and the walk stops at the first one the chain still has (what is older survived too).
-   */
-  private async reconcile(): Promise<void> {
-    try {
-      const applied = await this.d.db.kysely
-        .selectFrom('chain_ops')
-        .select(['id', 'tx_hash'])
-        .where('status', '=', 'done')
-        .where('tx_hash', 'is not', null)
-        .orderBy('id', 'desc')
-        .execute();
-      let lost = 0;
-      for (const op of applied) {
-        if (await receiptOf(this.d.conn, op.tx_hash as Hex)) break;
-        await this.d.db.kysely
-          .updateTable('chain_ops')
-          .set({
-            status: 'pending',
-            tx_hash: null,
-            done_at: null,
-            next_attempt_at: 0,
-            last_error: 'the chain lost this change; applying it again',
-          })
-          .where('id', '=', op.id)
-          .execute();
-        lost++;
-      }
-      if (lost > 0) this.d.log.warn({ lost }, 'the chain lost registry changes; applying them again');
-    } catch (error) {
-      this.d.log.warn({ err: error }, 'could not check applied registry changes against the chain');
-    }
-  }
-
+  /** Finishes the step in progress (a signed transaction is already stored), then returns. */
   async stop(): Promise<void> {
-    this.running = false;
-    this.wake?.();
-    await this.loop;
+    await this.loop.stop();
   }
 
   kick(): void {
-    this.wake?.();
+    this.loop.kick();
+  }
+
+  /** Failed steps and operation attempts since this process started, by error code (/metrics). */
+  get failures(): ReadonlyMap<string, number> {
+    return this.failureCounts;
+  }
+
+  private count(code: string): void {
+    this.failureCounts.set(code, (this.failureCounts.get(code) ?? 0) + 1);
   }
 
   async status(): Promise<ChainOpsStatus> {
-    const rows = await this.d.db.kysely
-      .selectFrom('chain_ops')
-      .select(['status'])
-      .select((eb) => eb.fn.countAll<number>().as('n'))
-      .groupBy('status')
-      .execute();
-    const n = (s: string) => Number(rows.find((r) => r.status === s)?.n ?? 0);
-    return { pending: n('pending'), failed: n('failed'), lastError: this.lastError };
+    const n = await chainOpCounts(this.d.db.kysely);
+    return { pending: n.pending + n.sent, failed: n.failed, lastError: this.lastError };
   }
 
   /** Resolves once no operation is pending (for tests and one-off commands), bounded. */
@@ -140,102 +125,53 @@ export class ChainOpsWorker {
     }
   }
 
-  private async run(): Promise<void> {
-    while (this.running) {
-      let delay = 1000;
+  private async step(): Promise<StepOutcome> {
+    const ctx = this.ctx;
+    if (!ctx) {
+      this.lastError = {
+        code: 'NO_KEY',
+        message: 'registry changes need the admin key (MEDPROOF_KEY)',
+      };
+      return wait(NO_KEY_POLL_MS);
+    }
+    if (!this.reconciled) {
       try {
-        delay = await this.step();
+        await reconcileChainOps(ctx);
       } catch (error) {
-        this.d.log.error({ err: error }, 'chain operation step failed unexpectedly');
+        const e = registryFailure(error, 'checking applied registry changes');
+        return { kind: 'retry', code: e.code, message: e.message };
       }
-      if (delay === 0) continue;
-      await new Promise<void>((resolve) => {
-        const t = setTimeout(resolve, delay);
-        this.wake = () => {
-          clearTimeout(t);
-          resolve();
-        };
-      });
-      this.wake = undefined;
+      this.reconciled = true;
+      return again;
     }
-  }
-
-  private async step(): Promise<number> {
-    const { db } = this.d;
-    const op = await db.kysely
-      .selectFrom('chain_ops')
-      .selectAll()
-      .where('status', '=', 'pending')
-      .orderBy('id')
-      .limit(1)
-      .executeTakeFirst();
-    if (!op) return 2000;
-    const wait = op.next_attempt_at - Date.now();
-    if (wait > 0) return Math.min(wait, 2000);
-    if (!this.d.account) {
-      this.lastError = { code: 'NO_KEY', message: 'registry changes need the admin key (MEDPROOF_KEY)' };
-      return 5000;
-    }
+    const op = await nextChainOp(this.d.db.kysely);
+    if (!op) return idle;
+    const waitMs = op.next_attempt_at - Date.now();
+    if (waitMs > 0) return wait(Math.min(waitMs, IDLE_MAX_MS));
     try {
-      const txHash = await this.apply(
-        op.kind,
-        JSON.parse(op.payload) as Record<string, unknown>,
-        this.d.account,
-      );
-      await db.kysely
-        .updateTable('chain_ops')
-        .set({ status: 'done', tx_hash: txHash, done_at: Date.now(), last_error: null })
-        .where('id', '=', op.id)
-        .execute();
-      this.d.onApplied?.();
-      this.lastError = null;
-      return 0;
-    } catch (error) {
-      const code = isMedproofError(error) ? error.code : 'CHAIN_ERROR';
-      const message = error instanceof Error ? error.message : String(error);
-      if (code === 'CONTRACT_REVERTED') {
-        await db.kysely
-          .updateTable('chain_ops')
-          .set({ status: 'failed', last_error: message })
-          .where('id', '=', op.id)
-          .execute();
-        this.d.log.error({ op: op.id, kind: op.kind }, message);
-        return 0;
+      const r = op.status === 'pending' ? await sendPendingOp(ctx, op) : await advanceSentOp(ctx, op);
+      if (r.kind === 'pending') return idle;
+      if (r.kind === 'waiting') {
+        // Not an error: a revocation waits for its document's anchor (seconds), looking again shortly.
+        await recordOpRetry(this.d.db.kysely, op.id, op.status, r.message, Date.now() + WAITING_POLL_MS);
+        return wait(WAITING_POLL_MS);
       }
-      const delay = backoffDelay(op.attempts, this.d.retryBaseMs ?? 500, this.d.retryMaxMs ?? 60_000);
-      await db.kysely
-        .updateTable('chain_ops')
-        .set({ attempts: op.attempts + 1, next_attempt_at: Date.now() + delay, last_error: message })
-        .where('id', '=', op.id)
-        .execute();
-      this.lastError = { code, message };
-      this.d.log.warn({ op: op.id, kind: op.kind, code, retryInMs: delay }, message);
-      return delay;
+      if (r.kind === 'alreadyApplied' || r.kind === 'applied') this.d.onApplied?.();
+      this.lastError = null;
+      return again;
+    } catch (error) {
+      return this.retryLater(op, error);
     }
   }
 
-  /** Applies one operation unless the chain already shows it; returns the transaction hash, or null. */
-  private async apply(
-    kind: ChainOpsTable['kind'],
-    payload: Record<string, unknown>,
-    account: LocalAccount,
-  ): Promise<string | null> {
-    const { conn, registry } = this.d;
-    if (kind === 'grant_issuer') {
-      const address = payload.address as Address;
-      const has = await conn.client.readContract({
-        address: registry,
-        abi: registryAbi,
-        functionName: 'hasRole',
-        args: [ROLE_IDS.issuer, address],
-      });
-      if (has) return null;
-      return (await sendRegistryTx(conn, account, registry, 'grantRole', [ROLE_IDS.issuer, address]))
-        .transactionHash;
-    }
-    const leaf = payload.leaf as Hex;
-    if ((await this.reader.revocation(registry, leaf)).revokedAt > 0) return null;
-    return (await sendRegistryTx(conn, account, registry, 'revoke', [leaf, payload.reason as number]))
-      .transactionHash;
+  /** Node down, no gas money, anything unexpected from the chain: the operation waits, backing off. */
+  private async retryLater(op: ChainOpRow, error: unknown): Promise<StepOutcome> {
+    const { code, message } = registryFailure(error, op.kind);
+    const delay = backoffDelay(op.attempts, this.retryBaseMs, this.retryMaxMs);
+    await recordOpRetry(this.d.db.kysely, op.id, op.status, message, Date.now() + delay);
+    this.lastError = { code, message };
+    this.count(code);
+    this.d.log.warn({ op: op.id, kind: op.kind, code, retryInMs: delay }, message);
+    return wait(delay);
   }
 }

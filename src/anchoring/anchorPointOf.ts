@@ -1,8 +1,6 @@
 import type { Address, Hex } from 'viem';
-import { buildMerkleTree, type MerkleTree } from '../core/merkle/buildMerkleTree.js';
-import type { AnchorPoint } from '../core/receipt/buildReceipt.js';
-import { leafAnchor } from '../store/anchorQueue/anchorQueue.js';
-import type { Executor } from '../store/db/Db.js';
+import { buildMerkleTree, type AnchorPoint, type MerkleTree } from '../core/index.js';
+import { leafAnchor, type Executor } from '../store/index.js';
 
 export type AnchorState = 'queued' | 'pending' | 'anchored' | 'failed';
 
@@ -32,14 +30,17 @@ function treeOf(root: string, leavesJson: string): MerkleTree & { index: Map<str
   return tree;
 }
 
-/** Where a leaf stands in anchoring; once confirmed, its root, proof and the transaction that anchored it. */
+/** Where a leaf stands in anchoring; once confirmed (or final), its root, proof and the transaction that anchored it. */
 export async function anchorPointOf(db: Executor, leaf: Hex): Promise<LeafAnchorState | undefined> {
   const a = await leafAnchor(db, leaf);
   if (!a) return undefined;
   const b = a.batch;
   if (!b) return { state: 'queued' };
   if (b.status === 'failed') return { state: 'failed', error: b.last_error ?? 'anchoring failed' };
-  if (a.status !== 'anchored' || b.status !== 'confirmed' || b.block_number === null)
+  // A confirmed batch always has its transaction (recordConfirmed insists); the check stays here so a
+  // receipt can never carry a made-up hash, whatever an older database holds.
+  const anchored = b.status === 'confirmed' || b.status === 'final';
+  if (a.status !== 'anchored' || !anchored || b.block_number === null || b.tx_hash === null)
     return { state: 'pending' };
   const tree = treeOf(b.root, b.leaves);
   const index = tree.index.get(a.leaf.toLowerCase());
@@ -51,7 +52,7 @@ export async function anchorPointOf(db: Executor, leaf: Hex): Promise<LeafAnchor
       proof: tree.proofAt(index),
       chainId: b.chain_id,
       registry: b.registry as Address,
-      txHash: (b.tx_hash ?? `0x${'00'.repeat(32)}`) as Hex,
+      txHash: b.tx_hash as Hex,
       blockNumber: b.block_number,
     },
   };

@@ -10,16 +10,14 @@ import {
   type TransactionSerializable,
 } from 'viem';
 import { getLogs } from 'viem/actions';
-import type { ChainConnection } from '../chain/connectChain.js';
-import { registryAbi } from '../chain/registryAbi.js';
-import type { SignedTx } from '../store/anchorQueue/anchorQueue.js';
+import { registryAbi, type ChainConnection } from '../chain/index.js';
+import type { SignedTx } from '../store/index.js';
 
 /**
- * Signs `anchor(root, leafCount)` at the account's next nonce. Nonce, fees and gas are asked in
- * parallel (one round trip's latency, not three); the gas estimate also fails early, with the
- * contract's decoded error, if the anchor would revert.
+ * Signs `anchor(root, leafCount)` at the account's next nonce. The gas estimate also fails early, with
+ * the contract's decoded error, if the anchor would revert.
  */
-export async function signAnchorTx(
+export function signAnchorTx(
   conn: ChainConnection,
   account: LocalAccount,
   registry: Address,
@@ -27,13 +25,27 @@ export async function signAnchorTx(
   leafCount: number,
 ): Promise<SignedTx> {
   const data = encodeFunctionData({ abi: registryAbi, functionName: 'anchor', args: [root, leafCount] });
+  return signCallTx(conn, account, registry, data);
+}
+
+/**
+ * Signs a call of `to` with `data` at the account's next nonce, for storing before it is broadcast.
+ * Nonce, fees and gas are asked in parallel (one round trip's latency, not three); the gas estimate
+ * fails early, with the contract's revert, if the call would revert.
+ */
+export async function signCallTx(
+  conn: ChainConnection,
+  account: LocalAccount,
+  to: Address,
+  data: Hex,
+): Promise<SignedTx> {
   const [nonce, fees, gas] = await Promise.all([
     conn.client.getTransactionCount({ address: account.address, blockTag: 'pending' }),
     feesOf(conn),
-    conn.client.estimateGas({ account, to: registry, data }),
+    conn.client.estimateGas({ account, to, data }),
   ]);
   // 20% headroom: state can change between estimate and inclusion (e.g. the first anchor of a block).
-  const base = { chainId: conn.chainId, nonce, to: registry, data, gas: (gas * 120n) / 100n } as const;
+  const base = { chainId: conn.chainId, nonce, to, data, gas: (gas * 120n) / 100n } as const;
   const tx: TransactionSerializable =
     fees.type === 'eip1559'
       ? {
@@ -95,7 +107,7 @@ export async function signReplacement(
 }
 
 async function sign(account: LocalAccount, tx: TransactionSerializable, nonce: number): Promise<SignedTx> {
-  if (!account.signTransaction) throw new Error('the anchoring account cannot sign transactions locally');
+  if (!account.signTransaction) throw new Error('the sending account cannot sign transactions locally');
   const raw = await account.signTransaction(tx);
   const fee =
     'maxFeePerGas' in tx && tx.maxFeePerGas !== undefined

@@ -7,7 +7,7 @@ import {
   type Chain,
   type Transport,
 } from 'viem';
-import { MedproofError } from '../core/errors/MedproofError.js';
+import { MedproofError } from '../core/index.js';
 import { chainFor, publicClientFor, type RpcOptions } from './clients.js';
 import { keepAliveFetch } from './keepAliveFetch.js';
 import { shortMessage } from './rpcErrors.js';

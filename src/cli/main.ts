@@ -1,15 +1,8 @@
 import { Command, CommanderError, Option } from 'commander';
 import { readFileSync } from 'node:fs';
-import { loadConfig, type ConfigOverrides } from '../config/loadConfig.js';
-import { anchorCommand } from './commands/anchor.js';
-import { auditVerifyCommand } from './commands/audit.js';
-import { userAddCommand, type UserAddOptions } from './commands/user.js';
-import { deployCommand } from './commands/deploy.js';
-import { receiptCommand } from './commands/receipt.js';
-import { revokeCommand } from './commands/revoke.js';
-import { roleCommand } from './commands/roles.js';
-import { startCommand } from './commands/start.js';
-import { verifyCommand } from './commands/verify.js';
+import { loadConfig, type ConfigOverrides } from '../config/index.js';
+import type { IssuerOptions } from './commands/issuer.js';
+import type { UserAddOptions } from './commands/user.js';
 import { EXIT } from './exitCodes.js';
 import { Output } from './output.js';
 
@@ -80,6 +73,11 @@ function run<A extends unknown[]>(
   };
 }
 
+/**
+ * Every command's module is imported inside its action, so a command loads only what it uses: `verify`
+ * needs core and a chain reader, never the portal, its database, argon2 or fastify (start-up was ~1,200
+ * modules and over a second before).
+ */
 export function buildProgram(): Command {
   const program = new Command('medproof')
     .description('Medical documents whose authenticity anyone can check against an Ethereum chain')
@@ -97,15 +95,27 @@ export function buildProgram(): Command {
   )
     .option('--node-port <port>', 'port of the embedded node (env MEDPROOF_NODE_PORT, default 8545)')
     .option('--port <port>', 'port of the portal (env MEDPROOF_PORT, default 3000)')
-    .action(run(async (out, flags) => startCommand(configFrom(flags), out)));
+    .action(
+      run(async (out, flags) => {
+        const { startCommand } = await import('./commands/start.js');
+        return startCommand(configFrom(flags), out);
+      }),
+    );
 
   common(
     program
       .command('deploy')
-      .description('deploy a registry on a chain; the deployer gets admin, issuer and anchorer'),
+      .description(
+        'deploy a registry (v2 unless MEDPROOF_REGISTRY_VERSION=1) on a chain; the deployer gets every role',
+      ),
   )
     .option('--admin <address>', 'give the roles to this address instead of the deployer')
-    .action(run(async (out, flags) => deployCommand(configFrom(flags), out, flags as { admin?: string })));
+    .action(
+      run(async (out, flags) => {
+        const { deployCommand } = await import('./commands/deploy.js');
+        return deployCommand(configFrom(flags), out, flags as { admin?: string });
+      }),
+    );
 
   common(
     program
@@ -114,9 +124,10 @@ export function buildProgram(): Command {
       .argument('<role>')
       .argument('<address>'),
   ).action(
-    run(async (out, flags, role: string, address: string) =>
-      roleCommand(configFrom(flags), out, 'grant', role, address),
-    ),
+    run(async (out, flags, role: string, address: string) => {
+      const { roleCommand } = await import('./commands/roles.js');
+      return roleCommand(configFrom(flags), out, 'grant', role, address);
+    }),
   );
 
   common(
@@ -126,10 +137,55 @@ export function buildProgram(): Command {
       .argument('<role>')
       .argument('<address>'),
   ).action(
-    run(async (out, flags, role: string, address: string) =>
-      roleCommand(configFrom(flags), out, 'revoke', role, address),
-    ),
+    run(async (out, flags, role: string, address: string) => {
+      const { roleCommand } = await import('./commands/roles.js');
+      return roleCommand(configFrom(flags), out, 'revoke', role, address);
+    }),
   );
+
+  const roles = program.command('roles').description('grant or revoke registry roles (admin key)');
+  for (const action of ['grant', 'revoke'] as const) {
+    common(
+      roles
+        .command(action)
+        .description(`${action} a role: admin, anchorer, issuer (v1) or registrar, revoker (v2)`)
+        .argument('<role>')
+        .argument('<address>'),
+    ).action(
+      run(async (out, flags, role: string, address: string) => {
+        const { roleCommand } = await import('./commands/roles.js');
+        return roleCommand(configFrom(flags), out, action, role, address);
+      }),
+    );
+  }
+
+  const issuer = program.command('issuer').description("registry v2: an issuer's terms (registrar key)");
+  const termActions = [
+    ['enroll', 'start a term for ADDRESS now, committed to its profile (written to --out)'],
+    ['renew', 'end the open term now and start one with a new profile'],
+    ['retire', 'end the open term now: documents anchored before stay valid'],
+    ['compromised', 'mark the key compromised from --from (default now): later documents fail'],
+  ] as const;
+  for (const [action, description] of termActions) {
+    const cmd = common(issuer.command(action).description(description).argument('<address>'));
+    if (action === 'enroll' || action === 'renew')
+      cmd
+        .option('--name <name>', 'as registered, e.g. "Dr. A. Deshpande"')
+        .option('--registration <number>', 'medical council registration number')
+        .option('--council <council>', 'registering council (default NMC)')
+        .option('--institution <file>', "the institution {name, domain, salt} (default: the data folder's)")
+        .option('--profile <file>', 'use this profile file instead of building one from the flags')
+        .option('--out <file>', 'where the new profile is written (default ADDRESS.profile.json)')
+        .option('--force', 'replace an existing profile file');
+    if (action === 'compromised')
+      cmd.option('--from <time>', 'unix seconds or ISO 8601, not in the future (default now)');
+    cmd.action(
+      run(async (out, flags, address: string) => {
+        const { issuerCommand } = await import('./commands/issuer.js');
+        return issuerCommand(configFrom(flags), out, action, address, flags as IssuerOptions);
+      }),
+    );
+  }
 
   common(
     program
@@ -140,13 +196,33 @@ export function buildProgram(): Command {
     .option('--patient <id>', 'patient id (Aadhaar, ABHA or mobile); only its keyed hash is committed')
     .option('--type <type>', 'document type', 'report')
     .option('--force', 'replace existing receipt files')
+    .option('--issuer <address>', 'registry v2: the issuer the documents name (default: the signer)')
+    .option(
+      '--profile <file>',
+      "registry v2: the issuer's profile for its current term (as `issuer enroll` wrote it)",
+    )
+    .option(
+      '--institution <file>',
+      "registry v2: the institution {name, domain, salt} (default: the data folder's)",
+    )
     .action(
       run(async (out, flags, files: string[]) => {
-        const o = flags as CommonFlags & { patient?: string; type: string; force?: boolean };
+        const o = flags as CommonFlags & {
+          patient?: string;
+          type: string;
+          force?: boolean;
+          issuer?: string;
+          profile?: string;
+          institution?: string;
+        };
+        const { anchorCommand } = await import('./commands/anchor.js');
         return anchorCommand(configFrom(flags), out, files, {
           type: o.type,
           ...(o.patient !== undefined ? { patient: o.patient } : {}),
           ...(o.force ? { force: true } : {}),
+          ...(o.issuer !== undefined ? { issuer: o.issuer } : {}),
+          ...(o.profile !== undefined ? { profile: o.profile } : {}),
+          ...(o.institution !== undefined ? { institution: o.institution } : {}),
         });
       }),
     );
@@ -160,32 +236,48 @@ export function buildProgram(): Command {
       .argument('<file>'),
   )
     .option('--receipt <path>', 'receipt file (default FILE.receipt.json)')
+    .option('--trust-list <file>', 'trust list of registries (env MEDPROOF_TRUST_LIST)')
+    .option(
+      '--dns-server <host:port>',
+      "DNS server for the institution's TXT record (env MEDPROOF_DNS_SERVER)",
+    )
     .action(
       run(async (out, flags, file: string) => {
-        const o = flags as CommonFlags & { receipt?: string };
-        return verifyCommand(
-          configFrom(flags),
-          out,
-          file,
-          o.receipt !== undefined ? { receipt: o.receipt } : {},
-        );
+        const o = flags as CommonFlags & { receipt?: string; trustList?: string; dnsServer?: string };
+        const { verifyCommand } = await import('./commands/verify.js');
+        return verifyCommand(configFrom(flags), out, file, {
+          ...(o.receipt !== undefined ? { receipt: o.receipt } : {}),
+          ...(o.trustList !== undefined ? { trustList: o.trustList } : {}),
+          ...(o.dnsServer !== undefined ? { dnsServer: o.dnsServer } : {}),
+        });
       }),
     );
 
   common(
     program
       .command('revoke')
-      .description("revoke a document by its receipt (issuer's or admin's key)")
+      .description(
+        "revoke a document by its receipt (issuer's, revoker's or admin's key; v2 sends the receipt's Merkle proof)",
+      )
       .argument('<receipt>'),
   )
     .requiredOption(
       '--reason <code>',
       'reason: a number or superseded, issued-in-error, fraud-suspected, patient-request, unspecified',
     )
+    .option(
+      '--superseded-by <receipt>',
+      "registry v2, with --reason superseded: the replacing document's receipt (or its leaf)",
+    )
     .action(
-      run(async (out, flags, receipt: string) =>
-        revokeCommand(configFrom(flags), out, receipt, flags as { reason: string }),
-      ),
+      run(async (out, flags, receipt: string) => {
+        const o = flags as { reason: string; supersededBy?: string };
+        const { revokeCommand } = await import('./commands/revoke.js');
+        return revokeCommand(configFrom(flags), out, receipt, {
+          reason: o.reason,
+          ...(o.supersededBy !== undefined ? { supersededBy: o.supersededBy } : {}),
+        });
+      }),
     );
 
   common(
@@ -196,10 +288,30 @@ export function buildProgram(): Command {
     false,
   )
     .option('--schema', 'print the receipt JSON Schema')
+    .option('--receipt-version <n>', 'with --schema: the receipt version (1 or 2)', '1')
     .action(
-      run((out, flags, receipt: string | undefined) =>
-        receiptCommand(out, receipt, flags as { schema?: boolean }),
-      ),
+      run(async (out, flags, receipt: string | undefined) => {
+        const o = flags as { schema?: boolean; receiptVersion: string };
+        const { receiptCommand } = await import('./commands/receipt.js');
+        return receiptCommand(out, receipt, {
+          ...(o.schema ? { schema: true } : {}),
+          version: o.receiptVersion,
+        });
+      }),
+    );
+
+  program
+    .command('verifier-page')
+    .description(
+      'print one self-contained HTML file that verifies a document and its receipt against any chain endpoint, opened from disk',
+    )
+    .option('--out <file>', 'write it to FILE instead of stdout')
+    .option('--json', 'with --out: print machine-readable JSON on stdout')
+    .action(
+      run(async (out, flags) => {
+        const { verifierPageCommand } = await import('./commands/verifierPage.js');
+        return verifierPageCommand(out, flags as { out?: string });
+      }),
     );
 
   const user = program.command('user').description('manage portal accounts');
@@ -212,7 +324,10 @@ export function buildProgram(): Command {
     .option('--name <name>', 'display name')
     .option('--registration <number>', "a doctor's medical council registration number")
     .action(
-      run(async (out, flags) => userAddCommand(configFrom(flags), out, flags as unknown as UserAddOptions)),
+      run(async (out, flags) => {
+        const { userAddCommand } = await import('./commands/user.js');
+        return userAddCommand(configFrom(flags), out, flags as unknown as UserAddOptions);
+      }),
     );
 
   const audit = program.command('audit').description('the audit log');
@@ -220,10 +335,14 @@ export function buildProgram(): Command {
     audit
       .command('verify')
       .description(
-        "check the audit log's hash chain: exit 0 intact, 1 broken (the first broken row is named)",
+        "check the audit log's hash chain and its newest head anchored on chain: exit 0 intact, 1 broken or rewritten, 2 could not ask the chain",
       ),
-    false,
-  ).action(run(async (out, flags) => auditVerifyCommand(configFrom(flags), out)));
+  ).action(
+    run(async (out, flags) => {
+      const { auditVerifyCommand } = await import('./commands/audit.js');
+      return auditVerifyCommand(configFrom(flags), out);
+    }),
+  );
 
   return program;
 }

@@ -2,12 +2,15 @@ import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Address, LocalAccount } from 'viem';
 import { privateKeyToAccount } from 'viem/accounts';
-import { connectChain, type ChainConnection } from '../chain/connectChain.js';
-import { openEmbeddedChain } from '../chain/embedded/openEmbeddedChain.js';
-import type { Config } from '../config/loadConfig.js';
-import { loadSecrets } from '../config/secrets.js';
-import { MedproofError } from '../core/errors/MedproofError.js';
-import type { TrustAnchor } from '../core/verify/types.js';
+import {
+  checkRegistryCode,
+  connectChain,
+  openEmbeddedChain,
+  type ChainConnection,
+  type RegistryVersion,
+} from '../chain/index.js';
+import { institutionOf, institutionSecrets, type Config } from '../config/index.js';
+import { MedproofError, type TrustAnchor } from '../core/index.js';
 
 export interface CommandChain {
   readonly conn: ChainConnection;
@@ -49,12 +52,15 @@ export async function openChainForCommand(config: Config, o: { create: boolean }
       `no chain to ask: pass --rpc URL (or set MEDPROOF_RPC_URL); ${config.dataDir} has no embedded ${config.node} chain`,
     );
   }
-  const secrets = loadSecrets(config.dataDir);
+  // The configured secrets (as `medproof start` takes them): the institution salt derives from them.
+  const secrets = institutionSecrets(config);
   const chain = await openEmbeddedChain({
     dataDir: config.dataDir,
     kind: config.node,
     mnemonic: secrets.devMnemonic,
     mode: 'command',
+    // Created by this command (no `medproof start` yet): the same registry a first start would deploy.
+    ...(config.registryVersion === '2' ? { institution: institutionOf(config, secrets) } : {}),
   });
   const signer = config.key ? privateKeyToAccount(config.key) : chain.admin;
   return {
@@ -75,6 +81,37 @@ export function requireRegistry(c: CommandChain): Address {
       'no registry address: pass --registry ADDRESS (or set MEDPROOF_REGISTRY)',
     );
   return c.registry;
+}
+
+/**
+ * The registry's version from its code; 1 when the code is not one we know, so the v1 call itself
+ * reports what is wrong (as before v2 existed).
+ */
+export async function registryVersionFor(c: CommandChain): Promise<RegistryVersion> {
+  try {
+    return await checkRegistryCode(c.conn, requireRegistry(c));
+  } catch (error) {
+    if (error instanceof MedproofError && error.code === 'NO_REGISTRY') throw error;
+    return 1;
+  }
+}
+
+/** Refuses `what` on a registry v2, which has no ISSUER_ROLE (issuers hold terms). */
+export async function requireRegistryV1(c: CommandChain, what: string): Promise<void> {
+  if ((await registryVersionFor(c)) === 2)
+    throw new MedproofError(
+      'REGISTRY_V1_ONLY',
+      `${what} writes registry v1; ${requireRegistry(c)} is registry v2, where issuers hold terms (medproof issuer enroll)`,
+    );
+}
+
+/** Refuses `what` on anything but a registry v2 (issuer terms, registrar and revoker roles). */
+export async function requireRegistryV2(c: CommandChain, what: string): Promise<void> {
+  if ((await registryVersionFor(c)) !== 2)
+    throw new MedproofError(
+      'REGISTRY_V2_ONLY',
+      `${what} needs registry v2; ${requireRegistry(c)} is not one (deploy one with medproof deploy)`,
+    );
 }
 
 export function requireSigner(c: CommandChain): LocalAccount {

@@ -1,5 +1,4 @@
-import { MedproofError } from '../core/errors/MedproofError.js';
-import { EXIT } from './exitCodes.js';
+import { exitCodeOf, isMedproofError } from '../core/index.js';
 
 /** Prints results for people (default) or as one JSON document (`--json`), and errors as one line. */
 export class Output {
@@ -26,16 +25,16 @@ export class Output {
     if (!this.json) this.stderr.write(`${line}\n`);
   }
 
-  /** One clear line, never a stack trace; returns the exit code to use. */
+  /** One clear line, never a stack trace; returns the catalog's exit code for the code (default 2). */
   error(error: unknown): number {
-    const known = error instanceof MedproofError;
+    const known = isMedproofError(error);
     const code = known ? error.code : 'INTERNAL_ERROR';
     const message = known
       ? error.message
       : `unexpected error: ${error instanceof Error ? error.message : String(error)}`;
     if (this.json) this.stdout.write(`${JSON.stringify({ error: { code, message } })}\n`);
     else this.stderr.write(`medproof: ${message}\n`);
-    return EXIT.ERROR;
+    return exitCodeOf(code);
   }
 }
 

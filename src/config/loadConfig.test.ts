@@ -55,10 +55,21 @@ describe('loadConfig', () => {
     [{ MEDPROOF_NODE: 'hardhat' }, /MEDPROOF_NODE: must be one of anvil, ganache/],
     [{ MEDPROOF_RPC_URL: 'localhost:8545' }, /must be an http/],
     [{ MEDPROOF_KEY: 'nope' }, /MEDPROOF_KEY: must be a 32-byte hex private key \(got \(hidden\)\)/],
+    [{ MEDPROOF_TRUST_PROXY: 'nginx' }, /MEDPROOF_TRUST_PROXY: must be true, false, or addresses/],
+    [{ MEDPROOF_TRUST_PROXY: '10.0.0.0/33' }, /MEDPROOF_TRUST_PROXY/],
+    [{ MEDPROOF_TRUST_PROXY: '1' }, /MEDPROOF_TRUST_PROXY/],
   ])('rejects %o with CONFIG_INVALID naming the source', (env, message) => {
     expect(() => loadConfig({ dataDir: dataDir() }, env)).toThrow(
       expect.objectContaining({ code: 'CONFIG_INVALID', message: expect.stringMatching(message) }),
     );
+  });
+
+  it('trusts no proxy by default, every hop with true, or only the proxies it names', () => {
+    const trust = (v?: string) =>
+      loadConfig({ dataDir: dataDir() }, v === undefined ? {} : { MEDPROOF_TRUST_PROXY: v }).trustProxy;
+    expect(trust()).toBe(false);
+    expect(trust('true')).toBe(true);
+    expect(trust(' 127.0.0.1 , 10.0.0.0/8,::1 ')).toBe('127.0.0.1,10.0.0.0/8,::1');
   });
 
   it('rejects unknown keys and broken JSON in config.json, and a registry without an RPC URL', () => {

@@ -68,7 +68,7 @@ describe.each(MATRIX)('anchoring engine on %s with %s', (kind, dbKind) => {
     await Promise.all(docs.map((d) => enqueueLeaves(db.kysely, [d.leaf])));
     e.kick();
     await e.whenAnchored(docs.map((d) => d.leaf));
-    const batches = await batchesIn(db.kysely, chain.conn.chainId, chain.registry, ['confirmed']);
+    const batches = await batchesIn(db.kysely, chain.conn.chainId, chain.registry, ['confirmed', 'final']);
     expect(batches).toHaveLength(30);
     const nonces = batches.map((b) => b.nonce!).sort((a, b) => a - b);
     expect(nonces).toEqual(nonces.map((_, i) => nonces[0]! + i));
@@ -88,9 +88,9 @@ describe.each(MATRIX)('anchoring engine on %s with %s', (kind, dbKind) => {
     );
     await e.start();
     await e.whenAnchored(docs.map((d) => d.leaf));
-    const sizes = (await batchesIn(db.kysely, chain.conn.chainId, chain.registry, ['confirmed'])).map(
-      (b) => b.leaf_count,
-    );
+    const sizes = (
+      await batchesIn(db.kysely, chain.conn.chainId, chain.registry, ['confirmed', 'final'])
+    ).map((b) => b.leaf_count);
     expect(sizes).toEqual([16, 16, 16, 16, 16, 16, 4]);
     for (const doc of docs) {
       const receipt = await receiptFor(db, doc);
@@ -333,7 +333,7 @@ describe.each(MATRIX)('anchoring engine on %s with %s', (kind, dbKind) => {
       docs.map((d) => d.leaf),
       120_000,
     );
-    const nonces = (await batchesIn(db.kysely, chain.conn.chainId, chain.registry, ['confirmed']))
+    const nonces = (await batchesIn(db.kysely, chain.conn.chainId, chain.registry, ['confirmed', 'final']))
       .map((b) => b.nonce!)
       .sort((a, b) => a - b);
     expect(nonces.length).toBeGreaterThanOrEqual(250);

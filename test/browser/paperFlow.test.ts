@@ -1,11 +1,12 @@
-import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { mkdirSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { chromium, type Browser, type BrowserContext, type Page } from 'playwright-core';
+import { freePort } from '../../src/chain/embedded/processes.js';
+import { addPlatformAuthenticator, launchChromium } from '../helpers/browser.js';
+import { type Browser, type BrowserContext, type Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { aadhaar, PASSWORD, startTestPortal, type TestPortal } from '../helpers/portal.js';
 import { tmpDir } from '../helpers/tmp.js';
 
-const CHROMIUM = process.env.MEDPROOF_CHROMIUM ?? '/usr/bin/chromium';
 const shotsDir = join(
   new URL('../..', import.meta.url).pathname,
   'test-artifacts',
@@ -17,7 +18,8 @@ const shotsDir = join(
  * The paper's whole flow in a real browser (Debian's Chromium driven by playwright-core) against the
  * real server, chain and database: a patient registers and asks; a doctor issues by upload; the
  * document is anchored; the patient shares it; another doctor opens the link and sees VALID; a tampered
- * copy on the verify page is TAMPERED; the patient's access log shows who looked.
+ * copy on the verify page is TAMPERED; the patient's access log shows who looked. A failed action says
+ * why, beside its button.
  */
 describe('the portal in a browser', () => {
   let portal: TestPortal;
@@ -38,7 +40,15 @@ describe('the portal in a browser', () => {
     page.on('pageerror', (e) => {
       throw e;
     });
+    // Each person's browser has a platform authenticator (Chromium's virtual one): doctors and the
+    // admin create their passkey there at first sign-in.
+    await addPlatformAuthenticator(context, page);
     return page;
+  };
+  /** A doctor's or admin's first sign-in: the passkey is required, the recovery codes are shown once. */
+  const enrolPasskey = async (page: Page) => {
+    await page.getByRole('button', { name: 'Create a passkey' }).click();
+    await page.getByRole('button', { name: 'I have saved these codes' }).click();
   };
 
   const report = Buffer.from(
@@ -56,20 +66,10 @@ describe('the portal in a browser', () => {
     const forged = Buffer.from(report);
     forged[report.indexOf('13.5') + 1] = '9'.charCodeAt(0); // 13.5 → 19.5
     writeFileSync(tamperedPath, forged);
-    portal = await startTestPortal({ config: { port: 0 } });
-    browser = await chromium.launch({
-      executablePath: CHROMIUM,
-      headless: true,
-      // Each context gets its own fresh profile; no browser download, no background network.
-      args: [
-        '--no-sandbox',
-        '--disable-gpu',
-        '--disable-background-networking',
-        '--disable-component-update',
-        '--disable-sync',
-        '--no-first-run',
-      ],
-    });
+    // A host name, not 127.0.0.1: browsers refuse IP addresses as WebAuthn RP ids.
+    const port = await freePort();
+    portal = await startTestPortal({ config: { port, publicUrl: `http://localhost:${port}` } });
+    browser = await launchChromium();
   }, 120_000);
 
   afterAll(async () => {
@@ -80,7 +80,7 @@ describe('the portal in a browser', () => {
     console.log(`[screenshots] ${shotsDir}`);
   });
 
-  const url = (path: string) => `${portal.system.url}${path}`;
+  const url = (path: string) => `${portal.system.config.publicUrl}${path}`;
 
   it('the admin creates the first account with the setup link, then two doctors', async () => {
     const page = await newPage();
@@ -91,6 +91,7 @@ describe('the portal in a browser', () => {
     await page.getByLabel('Password').fill(PASSWORD);
     await screenshot(page, 'setup');
     await page.getByRole('button', { name: 'Create administrator' }).click();
+    await enrolPasskey(page);
     await page.getByRole('heading', { name: 'Administration' }).waitFor();
     for (const [name, email, reg] of [
       ['Dr Issuing', 'issuing@hospital.test', 'MCI-1001'],
@@ -122,6 +123,12 @@ describe('the portal in a browser', () => {
     await page.getByText(`Valid Aadhaar number: XXXX XXXX ${patientNumber.slice(8)}`).waitFor();
     await page.getByRole('button', { name: 'Create account' }).click();
     await page.getByRole('heading', { name: 'My medical records' }).waitFor();
+    // Documents reach the account only once the id is proven: the code sent to it (the test's SMS provider).
+    await page.getByRole('heading', { name: 'Prove your patient id' }).waitFor();
+    await page.getByLabel('Code').fill(await portal.sms.codeFor(patientNumber));
+    await page.getByRole('button', { name: 'Prove my id' }).click();
+    await page.getByText('Your patient id is proven').waitFor();
+    await screenshot(page, 'patient-id-proven');
 
     await page.getByLabel('Doctor', { exact: true }).selectOption({ label: 'Dr Issuing (MCI-1001)' });
     await page.getByLabel('Document type').selectOption('certificate');
@@ -137,9 +144,10 @@ describe('the portal in a browser', () => {
     await page.getByLabel('Email').fill('issuing@hospital.test');
     await page.getByLabel('Password').fill(PASSWORD);
     await page.getByLabel('Password').press('Enter'); // keyboard works
+    await enrolPasskey(page);
     await page.getByRole('heading', { name: 'Doctor’s desk' }).waitFor();
     await page.getByText('Asha Patil asks for a medical certificate').waitFor();
-    await page.getByRole('button', { name: 'Issue Medical certificate for Asha Patil' }).click();
+    await page.getByRole('button', { name: 'Issue document: medical certificate for Asha Patil' }).click();
     await page.getByLabel('Title').fill('Fitness certificate');
     await page.getByLabel('Document file (PDF, PNG, JPEG or text)').setInputFiles(reportPath);
     await page.getByText('blood-test.pdf').waitFor();
@@ -153,13 +161,13 @@ describe('the portal in a browser', () => {
     await screenshot(page, 'doctor-issued');
   });
 
-  it('the patient sees it anchored (block and time), shares it with the colleague, with a QR code', async () => {
+  it('the patient sees it ready to share, shares it with the colleague, with a QR code', async () => {
     const page = await newPage();
     await page.goto(url('/'));
     await page.getByLabel('Email').fill('asha@mail.test');
     await page.getByLabel('Password').fill(PASSWORD);
-    await page.getByRole('button', { name: 'Sign in' }).click();
-    await page.getByText(/Anchored in block \d+/).waitFor({ timeout: 20_000 });
+    await page.getByRole('button', { name: 'Sign in', exact: true }).click();
+    await page.getByText('Ready to share').waitFor({ timeout: 20_000 });
     await screenshot(page, 'patient-anchored');
     await page.getByRole('button', { name: 'Share Fitness certificate' }).click();
     await page.getByLabel('Link works for').selectOption('24');
@@ -187,20 +195,23 @@ describe('the portal in a browser', () => {
     await page.getByRole('heading', { name: /named doctor: sign in/ }).waitFor();
     await page.getByLabel('Email').fill('colleague@hospital.test');
     await page.getByLabel('Password').fill(PASSWORD);
-    await page.getByRole('button', { name: 'Sign in' }).click();
+    await page.getByRole('button', { name: 'Sign in', exact: true }).click();
+    await enrolPasskey(page); // then back to the shared document
     const verdict = page.locator('[data-verdict]');
     await verdict.waitFor();
     expect(await verdict.getAttribute('data-verdict')).toBe('VALID');
     await page.getByRole('heading', { name: 'Authentic' }).waitFor();
-    await page.getByText('Technical details').click();
+    // "Issued by" is the receipt's profile, matched on chain, once the browser's check has passed.
+    await page.locator('[data-issuer-source="receipt"]').waitFor();
+    await page.getByText('Details', { exact: true }).click();
     await page.getByText(/^block \d+/).waitFor();
     await screenshot(page, 'share-landing-valid');
     const download = page.waitForEvent('download');
-    await page.getByRole('button', { name: 'Download receipt' }).click();
+    await page.getByRole('button', { name: 'Proof file (for verifiers)' }).click();
     receiptPath = join(files.path, 'blood-test.pdf.receipt.json');
     await (await download).saveAs(receiptPath);
     expect(JSON.parse(readFileSync(receiptPath, 'utf8'))).toMatchObject({
-      version: 1,
+      version: 2,
       docHash: expect.stringMatching(/^0x[0-9a-f]{64}$/),
     });
     const file = page.waitForEvent('download');
@@ -223,7 +234,7 @@ describe('the portal in a browser', () => {
     await screenshot(page, 'verify-valid');
 
     await page.getByLabel('Document to check').setInputFiles(tamperedPath);
-    await page.getByLabel('Receipt (optional, .json)').setInputFiles(receiptPath);
+    await page.getByLabel('Proof file (optional, .json)').setInputFiles(receiptPath);
     await page.getByRole('button', { name: 'Check document' }).click();
     await page.getByRole('heading', { name: 'Altered — do not trust this file' }).waitFor();
     expect(await page.locator('[data-verdict]').getAttribute('data-verdict')).toBe('TAMPERED');
@@ -238,13 +249,41 @@ describe('the portal in a browser', () => {
     await page.goto(url('/'));
     await page.getByLabel('Email').fill('asha@mail.test');
     await page.getByLabel('Password').fill(PASSWORD);
-    await page.getByRole('button', { name: 'Sign in' }).click();
+    await page.getByRole('button', { name: 'Sign in', exact: true }).click();
     await page.getByRole('heading', { name: 'Access log' }).waitFor();
     const log = page.locator('.timeline');
     await log.getByText('Dr Colleague (doctor) opened a share link').first().waitFor();
     await log.getByText('Dr Colleague (doctor) downloaded the file').first().waitFor();
     await log.getByText('Someone verifying the file verified it').first().waitFor();
     await screenshot(page, 'patient-access-log');
+  });
+
+  it('a download that fails says why beside its button, and a retry that works clears it', async () => {
+    const page = await newPage();
+    await page.goto(url('/'));
+    await page.getByLabel('Email').fill('asha@mail.test');
+    await page.getByLabel('Password').fill(PASSWORD);
+    await page.getByRole('button', { name: 'Sign in', exact: true }).click();
+    const row = page.locator('.doc-card', { hasText: 'Fitness certificate' });
+    await row.waitFor();
+    // The one document's stored file goes missing (moved aside, put back below).
+    const keys = await portal.system.blobs.keys();
+    expect(keys).toHaveLength(1);
+    const blob = join(portal.system.blobs.location, keys[0]!.slice(0, 2), keys[0]!);
+    renameSync(blob, `${blob}.aside`);
+    try {
+      await row.getByRole('button', { name: 'Download Fitness certificate' }).click();
+      const alert = row.getByRole('alert');
+      await alert.getByText('the stored file for this document is missing').waitFor();
+      await screenshot(page, 'patient-download-failed');
+    } finally {
+      renameSync(`${blob}.aside`, blob);
+    }
+    const file = page.waitForEvent('download');
+    await row.getByRole('button', { name: 'Download Fitness certificate' }).click();
+    await file;
+    // The sentence is gone: the emptied alert takes no room and is out of the accessibility tree.
+    expect(await row.getByRole('alert').count()).toBe(0);
   });
 
   it('works on a phone-sized screen without sideways scrolling, long names included', async () => {
@@ -261,14 +300,14 @@ describe('the portal in a browser', () => {
     await page.getByLabel('Document to check').setInputFiles(reportPath);
     await page.getByRole('button', { name: 'Check document' }).click();
     await page.getByRole('heading', { name: 'Authentic' }).waitFor();
-    await page.getByText('Technical details').click();
+    await page.getByText('Details', { exact: true }).click();
     await screenshot(page, 'phone-verify');
     expect(await page.evaluate('document.documentElement.scrollWidth <= window.innerWidth')).toBe(true);
   });
 
   it('every form control has a label and every button a name', async () => {
     const page = await newPage();
-    for (const path of ['/', '/register', '/verify']) {
+    for (const path of ['/', '/register', '/verify', '/reset']) {
       await page.goto(url(path));
       await page.locator('main form').first().waitFor();
       // (Strings, not functions: they run in the page, whose DOM types the Node test does not load.)

@@ -83,18 +83,22 @@ describe.each(NODE_KINDS)('embedded %s chain', (kind) => {
     const dir = tmpDir(`medproof-orphan-${kind}-`);
     cleanups.push(() => dir.remove());
     const dataDir = join(dir.path, 'data');
-    const start = spawnCli([
-      'start',
-      '--json',
-      '--data-dir',
-      dataDir,
-      '--node',
-      kind,
-      '--port',
-      '0',
-      '--node-port',
-      String(await freePort()),
-    ]);
+    const start = spawnCli(
+      [
+        'start',
+        '--json',
+        '--data-dir',
+        dataDir,
+        '--node',
+        kind,
+        '--port',
+        '0',
+        '--node-port',
+        String(await freePort()),
+      ],
+      // `medproof anchor` below writes registry v1 (the admin key anchoring): this data folder is v1.
+      { env: { ...process.env, MEDPROOF_REGISTRY_VERSION: '1' } },
+    );
     await start.line(/"status":"running"/, 60_000);
     const node = JSON.parse(readFileSync(join(dataDir, 'chain', kind, 'node.json'), 'utf8')) as {
       pid: number;

@@ -6,7 +6,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { freePort } from '../../src/chain/embedded/processes.js';
 import { loadSecrets } from '../../src/config/secrets.js';
 import { verhoeffDigit } from '../../src/core/patientId/verhoeff.js';
-import { NODE_KINDS } from '../helpers/chains.js';
+import { NODE_KINDS, fundOnDevNode } from '../helpers/chains.js';
 import { gone, spawnCli, type Spawned } from '../helpers/processes.js';
 import { tmpDir } from '../helpers/tmp.js';
 
@@ -25,7 +25,12 @@ describe.each(NODE_KINDS)('medproof CLI on the embedded %s node', (kind) => {
   const dir = tmpDir(`medproof-cli-${kind}-`);
   const dataDir = join(dir.path, 'data');
   // No MEDPROOF_* from the developer's shell leaks into these runs.
-  const env = Object.fromEntries(Object.entries(process.env).filter(([k]) => !k.startsWith('MEDPROOF_')));
+  // These flows (an admin key anchoring and revoking, ISSUER_ROLE granted by hand) are registry v1's,
+  // so its deployments are v1; v2's are tested through the portal (test/portal/registryV2Terms.test.ts).
+  const env = {
+    ...Object.fromEntries(Object.entries(process.env).filter(([k]) => !k.startsWith('MEDPROOF_'))),
+    MEDPROOF_REGISTRY_VERSION: '1',
+  };
   let start: Spawned;
   let info: { rpcUrl: string; registry: string; chainId: number };
 
@@ -102,7 +107,7 @@ describe.each(NODE_KINDS)('medproof CLI on the embedded %s node', (kind) => {
       checks: unknown[];
     };
     expect(json.verdict).toBe('VALID');
-    expect(json.checks).toHaveLength(9);
+    expect(json.checks).toHaveLength(10);
   });
 
   it('a changed byte is TAMPERED (exit 1); the original still verifies', async () => {
@@ -162,7 +167,9 @@ describe.each(NODE_KINDS)('medproof CLI on the embedded %s node', (kind) => {
 
   it('deploys a registry on any chain by --rpc/--key; receipts name it; verifiers trust only the registry they are given', async () => {
     const { devMnemonic } = loadSecrets(dataDir);
-    const key = bytesToHex(mnemonicToAccount(devMnemonic, { addressIndex: 2 }).getHdKey().privateKey!);
+    const deployer = mnemonicToAccount(devMnemonic, { addressIndex: 2 });
+    const key = bytesToHex(deployer.getHdKey().privateKey!);
+    await fundOnDevNode(info.rpcUrl, kind, [deployer.address]);
     const deploy = await cli(['deploy', '--rpc', info.rpcUrl, '--json'], { MEDPROOF_KEY: key });
     expect(deploy.code, deploy.stderr).toBe(0);
     const { registry } = JSON.parse(deploy.stdout) as { registry: string };
@@ -189,6 +196,7 @@ describe.each(NODE_KINDS)('medproof CLI on the embedded %s node', (kind) => {
     const { devMnemonic } = loadSecrets(dataDir);
     const doctor = mnemonicToAccount(devMnemonic, { addressIndex: 3 });
     const key = bytesToHex(doctor.getHdKey().privateKey!);
+    await fundOnDevNode(info.rpcUrl, kind, [doctor.address]);
     expect((await cli(['grant', 'issuer', doctor.address])).code).toBe(0);
     const doc = file('referral.txt', 'refer to cardiology');
     expect((await cli(['anchor', doc], { MEDPROOF_KEY: key })).code).toBe(0);

@@ -61,7 +61,8 @@ describe('medproof user add', () => {
         '--data-dir',
         dir.path,
       ],
-      `${PASSWORD}\n`,
+      // Spaces are part of a password: the CLI keeps them, exactly as sign-in does.
+      `  ${PASSWORD}  \n`,
     );
     expect(doctor.code, doctor.stderr).toBe(0);
     expect(doctor.stdout).toMatch(/issuer address 0x[0-9a-fA-F]{40}/);
@@ -84,7 +85,8 @@ describe('medproof user add', () => {
     const a = portal.client();
     expect((await a.login('root@hospital.test', PASSWORD)).status).toBe(200);
     const d = portal.client();
-    expect((await d.login('dr@hospital.test', PASSWORD)).status).toBe(200);
+    expect((await d.login('dr@hospital.test', PASSWORD)).status).toBe(401);
+    expect((await d.login('dr@hospital.test', `  ${PASSWORD}  `)).status).toBe(200);
     expect((await d.get('/api/me')).json()).toMatchObject({ doctor: { registrationNumber: 'MCI-77' } });
     // The doctor's ISSUER_ROLE, queued by the CLI, is granted by the running system.
     await portal.system.chainOps.drained();

@@ -29,17 +29,18 @@ export async function startTestChain(
   const dir = existing ? { path: existing.dataDir, remove: () => undefined } : tmpDir(`medproof-${kind}-`);
   const port = existing?.port ?? (await freePort());
   const { devMnemonic } = loadSecrets(dir.path);
+  const spare = [
+    mnemonicToAccount(devMnemonic, { addressIndex: 2 }),
+    mnemonicToAccount(devMnemonic, { addressIndex: 3 }),
+  ] as const;
   const chain = await openEmbeddedChain({
     dataDir: dir.path,
     kind,
     mnemonic: devMnemonic,
     mode: 'serve',
     port,
+    fund: spare.map((a) => a.address),
   });
-  const spare = [
-    mnemonicToAccount(devMnemonic, { addressIndex: 2 }),
-    mnemonicToAccount(devMnemonic, { addressIndex: 3 }),
-  ] as const;
   return {
     ...chain,
     dataDir: dir.path,
@@ -81,3 +82,26 @@ export const devRpc = {
     return conn.client.getTransactionCount({ address, blockTag: 'pending' });
   },
 };
+
+/** Gives accounts gas money on a dev node the test did not open itself (the node unlocks and funds nothing). */
+export async function fundOnDevNode(
+  rpcUrl: string,
+  kind: NodeKind,
+  addresses: readonly Hex[],
+): Promise<void> {
+  const method = kind === 'anvil' ? 'anvil_setBalance' : 'evm_setAccountBalance';
+  for (const address of addresses) {
+    const res = await fetch(rpcUrl, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({
+        jsonrpc: '2.0',
+        id: 1,
+        method,
+        params: [address, `0x${(10n ** 24n).toString(16)}`],
+      }),
+    });
+    const body = (await res.json()) as { error?: { message: string } };
+    if (body.error) throw new Error(`${method}: ${body.error.message}`);
+  }
+}

@@ -89,7 +89,12 @@ export async function eventually<T>(
 ): Promise<T> {
   const deadline = Date.now() + timeoutMs;
   for (;;) {
-    const v = await probe();
+    // A read that fails is "not yet" until the deadline: on a pruned anvil a read pinned to the block
+    // before a new one can race it (BlockOutOfRange), and the next read succeeds.
+    const v = await probe().catch((error: unknown) => {
+      if (Date.now() > deadline) throw error;
+      return undefined;
+    });
     if (v !== undefined && v !== false) return v;
     if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
     await new Promise((r) => setTimeout(r, 50));

@@ -1,7 +1,13 @@
+import { completeSignIn, REVOKE_PATH, signedRevocation, signIfAsked } from './softPasskey.js';
+
 /** A browser-like client over real HTTP (system tests, benchmarks): cookie jar and CSRF header. */
 export class Http {
   cookie: string | undefined;
   csrf: string | undefined;
+  /** Whose test passkey signs the documents this client issues (set at sign-in). */
+  email: string | undefined;
+  /** The portal's public origin, which passkey answers name; `base`'s unless it is reached another way. */
+  origin: string | undefined;
   constructor(readonly base: string) {}
 
   async req(
@@ -28,7 +34,55 @@ export class Http {
     const text = await res.text();
     const json = text ? (JSON.parse(text) as Record<string, unknown>) : {};
     if (typeof json.csrfToken === 'string') this.csrf = json.csrfToken;
+    // A doctor with passkeys signs a revocation (428 until then), as their page does; so does this client.
+    if (
+      method === 'POST' &&
+      REVOKE_PATH.test(path) &&
+      res.status === 428 &&
+      body &&
+      !(body instanceof FormData)
+    ) {
+      const signed = await signedRevocation(
+        (m, p, b) => this.req(m, p, b),
+        this.email,
+        this.origin ?? new URL(this.base).origin,
+        path,
+        body as Record<string, unknown>,
+      );
+      if (signed) return this.req(method, path, signed);
+    }
+    // A doctor's browser signs every upload with their passkey when the portal asks; so does this client.
+    if (
+      method === 'POST' &&
+      (path === '/api/documents' || path === '/api/certificates') &&
+      res.status === 201
+    )
+      await signIfAsked(
+        (m, p, b) => this.req(m, p, b),
+        this.email,
+        this.origin ?? new URL(this.base).origin,
+        json,
+      );
     return { status: res.status, json };
+  }
+
+  /** Password, then (doctors, admins) the second step with their test passkey, made at first sign-in. */
+  async login(email: string, password: string): Promise<{ status: number; json: Record<string, unknown> }> {
+    const r = await this.req('POST', '/api/auth/login', { email, password });
+    return r.status === 200 ? this.secondStep(r.json) : r;
+  }
+
+  /** Finishes a pending sign-in (after login or setup) with the test passkey. */
+  async secondStep(me: Record<string, unknown>): Promise<{ status: number; json: Record<string, unknown> }> {
+    this.email = (me.user as { email?: string } | undefined)?.email;
+    const done = await completeSignIn(
+      (m, p, b) => this.req(m, p, b),
+      me,
+      this.origin ?? new URL(this.base).origin,
+    );
+    // The full session's CSRF token (enrolment answers it inside `me`).
+    this.csrf = done.me.csrfToken as string;
+    return { status: 200, json: done.me };
   }
 }
 
@@ -60,11 +114,12 @@ export async function seedPortal(
   patientId: string,
 ): Promise<{ admin: Http; doctor: Http }> {
   const admin = new Http(url);
-  await expectStatus(
+  const setup = await expectStatus(
     admin.req('POST', '/api/setup', { token: setupToken, email: SEED.adminEmail, name: 'Admin', password }),
     201,
     'setup',
   );
+  await admin.secondStep(setup.json);
   await expectStatus(
     admin.req('POST', '/api/doctors', {
       email: SEED.doctorEmail,
@@ -87,11 +142,7 @@ export async function seedPortal(
     'register patient',
   );
   const doctor = new Http(url);
-  await expectStatus(
-    doctor.req('POST', '/api/auth/login', { email: SEED.doctorEmail, password }),
-    200,
-    'doctor sign-in',
-  );
+  await expectStatus(doctor.login(SEED.doctorEmail, password), 200, 'doctor sign-in');
   return { admin, doctor };
 }
 

@@ -141,7 +141,7 @@ describe.each(DB_KINDS)('authorization matrix on %s', (db) => {
     },
     {
       name: 'POST /api/documents/:id/revoke',
-      call: (c) => c.post(`/api/documents/${revocableId}/revoke`, { reason: 1 }),
+      call: (c) => c.post(`/api/documents/${revocableId}/revoke`, { reason: 2 }),
       expect: {
         anonymous: 401,
         admin: 403,

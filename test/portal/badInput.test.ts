@@ -237,16 +237,15 @@ describe.each(DB_KINDS)('bad input on %s', (db) => {
     }
   });
 
-  it('answers 404 for a patient id nobody registered, storing nothing', async () => {
-    await rejectsStoringNothing(
-      () =>
-        upload(
-          { filename: 'r.pdf', contentType: 'application/pdf', data: '%PDF-1.4 fine' },
-          { patientId: nextAadhaar() },
-        ),
-      404,
-      'NOT_FOUND',
+  it('holds a document for a patient id nobody registered (not a 404), and the patient is invited', async () => {
+    // Issue 9: a doctor issuing to an id with no proven account is told the patient will be invited.
+    const number = nextAadhaar();
+    const r = await upload(
+      { filename: 'r.pdf', contentType: 'application/pdf', data: '%PDF-1.4 fine' },
+      { patientId: number },
     );
+    expect(r.status, r.body).toBe(201);
+    expect(r.json()).toMatchObject({ patient: 'invited' });
   });
 
   it('malformed JSON and schema violations are 400 with a code and the field, no stack trace', async () => {
@@ -283,7 +282,6 @@ describe.each(DB_KINDS)('bad input on %s', (db) => {
       [{ patientId: nextAadhaar(), password: 'short' }, 400, 'WEAK_PASSWORD', 'password'],
       [{ patientId: nextAadhaar(), dateOfBirth: '2999-01-01' }, 400, 'INVALID_DATE_OF_BIRTH', 'dateOfBirth'],
       [{ patientId: nextAadhaar(), dateOfBirth: '1990-02-30' }, 400, 'INVALID_DATE_OF_BIRTH', 'dateOfBirth'],
-      [{ patientId: patient.patientNumber }, 409, 'ALREADY_REGISTERED'],
       [{ patientId: nextAadhaar(), email: patient.user!.email }, 409, 'ALREADY_REGISTERED'],
     ];
     for (const [override, status, code, field] of cases) {
@@ -291,6 +289,14 @@ describe.each(DB_KINDS)('bad input on %s', (db) => {
       expect(r.status, JSON.stringify(override)).toBe(status);
       expect(r.json()).toMatchObject({ error: { code, ...(field ? { field } : {}) } });
     }
+    // A taken patient id is only claimed again (the squatting fix): never a 409 that confirms the id exists.
+    const claimed = await anon.post('/api/patients', {
+      ...base,
+      email: `claim.${randomBytes(3).toString('hex')}@mail.test`,
+      patientId: patient.patientNumber,
+    });
+    expect(claimed.status).toBe(201);
+    expect(claimed.json()).toMatchObject({ idProven: false });
     const ok = await anon.post('/api/patients', { ...base, patientId: '91-1234-5678-9012' });
     expect(ok.status).toBe(201);
     expect(ok.json()).toMatchObject({ patientIdMasked: 'XX-XXXX-XXXX-9012', patientIdKind: 'abha' });

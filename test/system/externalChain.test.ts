@@ -23,16 +23,31 @@ describe('medproof on a chain it does not run (configuration only)', () => {
     dir.remove();
   });
 
-  it('deploys with `medproof deploy`, then `medproof start` anchors through MEDPROOF_RPC_URL/REGISTRY/KEY', async () => {
+  it('deploys with `medproof deploy`, refuses to start with one key for both writers, then anchors through MEDPROOF_RPC_URL/REGISTRY/KEY/ANCHOR_KEY', async () => {
     // "Someone else's" chain: a node this test starts, with its own funded accounts.
     const mnemonic = generateMnemonic(english);
     node = await launchAnvil({
       stateDir: join(dir.path, 'node'),
       port: await freePort(),
       chainId: 31337,
-      mnemonic,
     });
     const key = bytesToHex(mnemonicToAccount(mnemonic, { addressIndex: 0 }).getHdKey().privateKey!);
+    // The engine signs from its own account: never the admin's, whose nonces the registry changes use.
+    const engineAccount = mnemonicToAccount(mnemonic, { addressIndex: 1 });
+    for (const address of [mnemonicToAccount(mnemonic, { addressIndex: 0 }).address, engineAccount.address]) {
+      const funded = await fetch(node.rpcUrl, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json' },
+        body: JSON.stringify({
+          jsonrpc: '2.0',
+          id: 1,
+          method: 'anvil_setBalance',
+          params: [address, '0xd3c21bcecceda1000000'],
+        }),
+      });
+      expect(funded.status).toBe(200);
+    }
+    const anchorKey = bytesToHex(engineAccount.getHdKey().privateKey!);
     const dataDir = join(dir.path, 'data');
 
     const deploy = spawnCli(['deploy', '--json', '--data-dir', dataDir], {
@@ -47,8 +62,17 @@ describe('medproof on a chain it does not run (configuration only)', () => {
       MEDPROOF_KEY: key,
       MEDPROOF_LOG_LEVEL: 'warn',
     };
-    start = spawnCli(['start', '--json', '--data-dir', dataDir, '--port', '0'], {
+    const sameKey = spawnCli(['start', '--json', '--data-dir', dataDir, '--port', '0'], {
       env: { ...env, ...external },
+    });
+    expect(await sameKey.exited).not.toBe(0);
+    expect(sameKey.stderr() + sameKey.stdout()).toContain('MEDPROOF_ANCHOR_KEY');
+    const grant = spawnCli(['grant', 'anchorer', engineAccount.address, '--data-dir', dataDir], {
+      env: { ...env, ...external },
+    });
+    expect(await grant.exited, grant.stderr()).toBe(0);
+    start = spawnCli(['start', '--json', '--data-dir', dataDir, '--port', '0'], {
+      env: { ...env, ...external, MEDPROOF_ANCHOR_KEY: anchorKey },
     });
     const info = JSON.parse(await start.line(/"status":"running"/, 60_000)) as {
       url: string;
@@ -65,7 +89,7 @@ describe('medproof on a chain it does not run (configuration only)', () => {
     const issued = await doctor.req('POST', '/api/documents', form);
     expect(issued.status).toBe(201);
 
-    // VALID needs both the anchor (engine, MEDPROOF_KEY) and the doctor's ISSUER_ROLE (chain-ops outbox).
+    // VALID needs both the anchor (engine, MEDPROOF_ANCHOR_KEY) and the doctor's ISSUER_ROLE (chain-ops outbox, MEDPROOF_KEY).
     const verdict = await waitForVerdict(info.url, issued.json.docHash);
     expect(verdict).toBe('VALID');
   }, 120_000);

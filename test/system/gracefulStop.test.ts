@@ -7,6 +7,7 @@ import { seedPortal, waitForVerdict } from '../helpers/http.js';
 import { nextAadhaar, PASSWORD } from '../helpers/portal.js';
 import { spawnCli, type Spawned } from '../helpers/processes.js';
 import { tmpDir } from '../helpers/tmp.js';
+import { signAwaited } from '../helpers/softPasskey.js';
 
 const env = Object.fromEntries(Object.entries(process.env).filter(([k]) => !k.startsWith('MEDPROOF_')));
 
@@ -85,11 +86,13 @@ describe('medproof start on SIGTERM', () => {
 
     const answer = await response;
     expect(answer.status, answer.body).toBe(201);
-    const issued = JSON.parse(answer.body) as { docHash: string };
+    const issued = JSON.parse(answer.body) as { id: string; docHash: string };
     expect(await start.exited).toBe(0);
 
     start = spawnCli(args, { env: { ...env, MEDPROOF_LOG_LEVEL: 'warn' } });
     await start.line(/"status":"running"/, 60_000);
+    // The doctor signs it with their passkey after the restart, as their page would (it waits till then).
+    await signAwaited((m, p, b) => doctor.req(m, p, b), doctor.email!, new URL(info.url).origin, issued.id);
     const verdict = await waitForVerdict(info.url, issued.docHash);
     expect(verdict).toBe('VALID');
     start.child.kill('SIGTERM');

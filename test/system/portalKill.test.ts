@@ -54,7 +54,7 @@ describe('medproof start, killed with SIGKILL right after a 201', () => {
     await start.line(/"status":"running"/, 60_000);
     const verdict = await waitForVerdict(info.url, issued.json.docHash, 'VALID', 60_000);
     expect(verdict).toBe('VALID');
-    await doctor.req('POST', '/api/auth/login', { email: SEED.doctorEmail, password: PASSWORD });
+    await doctor.login(SEED.doctorEmail, PASSWORD);
     expect((await doctor.req('GET', `/api/documents/${String(issued.json.id)}`)).json).toMatchObject({
       status: 'anchored',
     });

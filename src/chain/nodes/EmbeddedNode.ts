@@ -7,6 +7,8 @@ export interface EmbeddedNode {
   readonly rpcUrl: string;
   readonly chainId: number;
   readonly pid: number;
+  /** Resolves when the node process has exited, for any reason (its exit code, null if by a signal). */
+  readonly exited: Promise<number | null>;
   /** Ends the node cleanly (it writes its state), killing it if it does not exit in time. */
   stop(): Promise<void>;
 }
@@ -16,8 +18,6 @@ export interface LaunchOptions {
   readonly stateDir: string;
   readonly port: number;
   readonly chainId: number;
-  /** Funds the node's accounts; the dev chain's keys derive from it. */
-  readonly mnemonic: string;
   readonly host?: string;
   /** How long to wait for the node to answer before giving up. */
   readonly startTimeoutMs?: number;

@@ -1,5 +1,5 @@
 import { spawn, type ChildProcess } from 'node:child_process';
-import { MedproofError } from '../../core/errors/MedproofError.js';
+import { MedproofError, isMedproofError } from '../../core/index.js';
 
 export interface StartedChild {
   readonly child: ChildProcess;
@@ -42,6 +42,16 @@ export async function stopChild(started: StartedChild, graceMs = 5000): Promise<
   clearTimeout(timer);
 }
 
+const PORT = 'port';
+
+/**
+ * The node could not have the port it was given: another process listens there (it answered another
+ * chain, or our node exited with EADDRINUSE). A port chosen just for one command can be chosen again.
+ */
+export function isPortTaken(error: unknown): boolean {
+  return isMedproofError(error, 'NODE_START_FAILED') && error.field === PORT;
+}
+
 /** Polls `eth_chainId` until the node answers with the expected id, the process dies, or time runs out. */
 export async function waitForRpc(
   rpcUrl: string,
@@ -54,8 +64,10 @@ export async function waitForRpc(
   void started.exited.then(() => (died = true));
   for (let delay = 20; ; delay = Math.min(delay * 2, 250)) {
     if (died) {
+      const output = started.output();
       throw new MedproofError('NODE_START_FAILED', `chain node exited while starting`, {
-        details: started.output(),
+        details: output,
+        ...(/EADDRINUSE|address already in use/i.test(output) ? { field: PORT } : {}),
       });
     }
     try {
@@ -68,9 +80,11 @@ export async function waitForRpc(
       const body = (await res.json()) as { result?: string };
       if (body.result !== undefined) {
         if (Number(body.result) !== expectChainId) {
+          // Another process's node holds the port (taken between choosing it and our node binding it).
           throw new MedproofError(
             'NODE_START_FAILED',
             `node at ${rpcUrl} answers chain ${Number(body.result)}, expected ${expectChainId}`,
+            { field: PORT },
           );
         }
         return;

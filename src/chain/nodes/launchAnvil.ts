@@ -1,7 +1,7 @@
 import { copyFileSync, existsSync, mkdirSync, readFileSync, renameSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { dirname, join } from 'node:path';
-import { MedproofError } from '../../core/errors/MedproofError.js';
+import { MedproofError } from '../../core/index.js';
 import { startChild, stopChild, waitForRpc } from './childProcess.js';
 import type { EmbeddedNode, LaunchOptions } from './EmbeddedNode.js';
 
@@ -58,9 +58,13 @@ export async function launchAnvil(o: LaunchOptions): Promise<EmbeddedNode> {
     ['--host', host],
     ['--port', String(o.port)],
     ['--chain-id', String(o.chainId)],
-    ['--mnemonic', o.mnemonic],
-    ['--accounts', '4'],
-    ['--balance', '1000000'],
+    // No unlocked accounts (eth_sendTransaction from the node would act for whoever asks) and no
+    // mnemonic on the command line (`ps` shows it to every local user): the portal's keys sign
+    // in-process and are funded with anvil_setBalance instead.
+    ['--accounts', '0'],
+    // No CORS: a web page the user visits must not reach the node; browsers get the portal's
+    // read-only proxy.
+    ['--no-cors'],
     // Written on clean exit and every second; what a kill -9 loses since, the engine re-anchors.
     ['--state', stateFile],
     ['--state-interval', '1'],
@@ -82,6 +86,7 @@ export async function launchAnvil(o: LaunchOptions): Promise<EmbeddedNode> {
     rpcUrl,
     chainId: o.chainId,
     pid: started.child.pid!,
+    exited: started.exited,
     stop: () => stopChild(started),
   };
 }

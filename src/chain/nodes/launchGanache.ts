@@ -22,9 +22,10 @@ export async function launchGanache(o: LaunchOptions): Promise<EmbeddedNode> {
     ['--chain.chainId', String(o.chainId)],
     // Frozen at shanghai; our contract is compiled for it.
     ['--chain.hardfork', 'shanghai'],
-    ['--wallet.mnemonic', o.mnemonic],
-    ['--wallet.totalAccounts', '4'],
-    ['--wallet.defaultBalance', '1000000'],
+    // No unlocked accounts and no mnemonic in the arguments: the portal's keys sign in-process and are
+    // funded with evm_setAccountBalance. (ganache answers CORS for any origin and cannot be told not
+    // to: anvil, the default, can.)
+    ['--wallet.totalAccounts', '0'],
     ['--database.dbPath', dbPath],
     ['--logging.quiet'],
   ].flat();
@@ -41,6 +42,7 @@ export async function launchGanache(o: LaunchOptions): Promise<EmbeddedNode> {
     rpcUrl,
     chainId: o.chainId,
     pid: started.child.pid!,
+    exited: started.exited,
     stop: () => stopChild(started, 10_000),
   };
 }

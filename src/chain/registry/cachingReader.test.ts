@@ -22,6 +22,8 @@ describe('cachingReader', () => {
       },
       revocation: () => Promise.resolve({ revokedAt: 0, reason: 0 }),
       isIssuer: () => Promise.resolve(true),
+      anchorEvent: () => Promise.resolve({ txFound: true, found: true, blockNumber: 1 }),
+      anchoredInBlock: () => Promise.resolve(true),
     };
     const r = cachingReader(inner, 1000, () => clock);
     const root = `0x${'11'.repeat(32)}` as const;

@@ -1,5 +1,6 @@
 import { BaseError, ContractFunctionRevertedError, decodeErrorResult, type Hex } from 'viem';
 import { registryAbi } from '../registryAbi.js';
+import { registryV2Abi } from '../registryV2Abi.js';
 
 export interface DecodedRevert {
   readonly name: string;
@@ -33,12 +34,16 @@ export function decodeRegistryError(error: unknown): DecodedRevert | undefined {
   }
   const data = findRevertData(error);
   if (!data) return undefined;
-  try {
-    const decoded = decodeErrorResult({ abi: registryAbi, data });
-    return { name: decoded.errorName, args: decoded.args ?? [] };
-  } catch {
-    return undefined;
+  // v1's errors first, then v2's (its revocation and issuer-term errors are its own).
+  for (const abi of [registryAbi, registryV2Abi]) {
+    try {
+      const decoded = decodeErrorResult({ abi, data });
+      return { name: decoded.errorName, args: decoded.args ?? [] };
+    } catch {
+      // not one of this version's errors
+    }
   }
+  return undefined;
 }
 
 export function describeRevert(r: DecodedRevert): string {

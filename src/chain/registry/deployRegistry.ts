@@ -1,7 +1,8 @@
-import { getAddress, keccak256, type Account, type Address, type Hex } from 'viem';
-import { MedproofError } from '../../core/errors/MedproofError.js';
+import { getAddress, type Account, type Address, type Hex } from 'viem';
+import { MedproofError } from '../../core/index.js';
 import type { ChainConnection } from '../connectChain.js';
-import { registryAbi, registryBytecode, registryDeployedBytecodeHash } from '../registryAbi.js';
+import { registryAbi, registryBytecode } from '../registryAbi.js';
+import { registryVersionOfCode, type RegistryVersion } from './registryVersion.js';
 import { registryFailure } from './sendRegistryTx.js';
 
 export interface Deployment {
@@ -39,10 +40,11 @@ export async function deployRegistry(
 }
 
 /**
- * The code at `registry` is our registry's, byte for byte. Checked at every start so a reset or
- * different chain is a clear CHAIN_MISMATCH, never silent anchoring into a contract nobody trusts.
+ * The code at `registry` is one of our registries' (v1 or v2), byte for byte; returns which. Checked at
+ * every start so a reset or different chain is a clear CHAIN_MISMATCH, never silent anchoring into a
+ * contract nobody trusts.
  */
-export async function checkRegistryCode(conn: ChainConnection, registry: Address): Promise<void> {
+export async function checkRegistryCode(conn: ChainConnection, registry: Address): Promise<RegistryVersion> {
   const code = await conn.client.getCode({ address: registry });
   if (!code || code === '0x') {
     throw new MedproofError(
@@ -50,10 +52,12 @@ export async function checkRegistryCode(conn: ChainConnection, registry: Address
       `no contract at registry ${registry} on chain ${conn.chainId} (${conn.rpcUrl}): the chain was reset or is another chain`,
     );
   }
-  if (keccak256(code) !== registryDeployedBytecodeHash) {
+  const version = registryVersionOfCode(code);
+  if (version === undefined) {
     throw new MedproofError(
       'CHAIN_MISMATCH',
       `the contract at ${registry} on chain ${conn.chainId} is not a medproof registry of this version`,
     );
   }
+  return version;
 }

@@ -1,11 +1,13 @@
 import type { Account, Address, ContractFunctionArgs, ContractFunctionName, TransactionReceipt } from 'viem';
-import { MedproofError } from '../../core/errors/MedproofError.js';
+import { MedproofError } from '../../core/index.js';
 import type { ChainConnection } from '../connectChain.js';
 import { registryAbi } from '../registryAbi.js';
+import { registryV2Abi } from '../registryV2Abi.js';
 import { isInsufficientFunds, isUnreachable, shortMessage } from '../rpcErrors.js';
 import { decodeRegistryError, describeRevert } from './decodeRegistryError.js';
 
 type WriteName = ContractFunctionName<typeof registryAbi, 'nonpayable'>;
+type WriteNameV2 = ContractFunctionName<typeof registryV2Abi, 'nonpayable'>;
 
 /** Turns a failed registry call into one of our codes, with the contract's own error when there is one. */
 export function registryFailure(error: unknown, what: string): MedproofError {
@@ -30,20 +32,13 @@ export function registryFailure(error: unknown, what: string): MedproofError {
   return new MedproofError('CHAIN_ERROR', `${what} failed: ${shortMessage(error)}`, { cause: error });
 }
 
-/**
- * One registry write for interactive commands (grant, revoke, a CLI anchor): simulated first, so a
- * rule the contract enforces fails with its decoded error before any gas is spent, then sent and
- * awaited. The anchoring engine does not use this: it persists signed transactions before sending.
- */
-export async function sendRegistryTx<N extends WriteName>(
+/** Simulates, sends and awaits one write; `call` is typed by the callers' signatures. */
+async function sendSimulated(
   conn: ChainConnection,
   account: Account,
-  registry: Address,
-  functionName: N,
-  args: ContractFunctionArgs<typeof registryAbi, 'nonpayable', N>,
+  what: string,
+  call: object,
 ): Promise<TransactionReceipt> {
-  const what = `${functionName}`;
-  const call = { address: registry, abi: registryAbi, functionName, args, account } as const;
   try {
     // viem's overloads cannot follow a generic function name; the call's type is checked by our signature.
     await conn.client.simulateContract(call as never);
@@ -59,4 +54,42 @@ export async function sendRegistryTx<N extends WriteName>(
   } catch (error) {
     throw registryFailure(error, what);
   }
+}
+
+/**
+ * One registry write for interactive commands (grant, revoke, a CLI anchor): simulated first, so a
+ * rule the contract enforces fails with its decoded error before any gas is spent, then sent and
+ * awaited. The anchoring engine does not use this: it persists signed transactions before sending.
+ */
+export async function sendRegistryTx<N extends WriteName>(
+  conn: ChainConnection,
+  account: Account,
+  registry: Address,
+  functionName: N,
+  args: ContractFunctionArgs<typeof registryAbi, 'nonpayable', N>,
+): Promise<TransactionReceipt> {
+  return sendSimulated(conn, account, functionName, {
+    address: registry,
+    abi: registryAbi,
+    functionName,
+    args,
+    account,
+  });
+}
+
+/** {@link sendRegistryTx} for registry v2 (its own functions and custom errors). */
+export async function sendRegistryV2Tx<N extends WriteNameV2>(
+  conn: ChainConnection,
+  account: Account,
+  registry: Address,
+  functionName: N,
+  args: ContractFunctionArgs<typeof registryV2Abi, 'nonpayable', N>,
+): Promise<TransactionReceipt> {
+  return sendSimulated(conn, account, functionName, {
+    address: registry,
+    abi: registryV2Abi,
+    functionName,
+    args,
+    account,
+  });
 }

@@ -1,13 +1,22 @@
 import { readFileSync } from 'node:fs';
-import { MedproofError } from '../../core/errors/MedproofError.js';
-import { parseReceiptJson } from '../../core/receipt/parseReceipt.js';
-import { ReceiptSchema } from '../../core/receipt/receiptSchema.js';
+import { MedproofError, ReceiptSchema, ReceiptV2Schema, parseReceiptJson } from '../../core/index.js';
 import type { Output } from '../output.js';
 
-/** `medproof receipt --schema` prints the receipt JSON Schema; `medproof receipt FILE` checks and shows one. */
-export function receiptCommand(out: Output, path: string | undefined, o: { schema?: boolean }): number {
+/**
+ * `medproof receipt --schema` prints the receipt JSON Schema (v1, as it always has; `--receipt-version 2` for
+ * v2); `medproof receipt FILE` checks and shows one of either version.
+ */
+export function receiptCommand(
+  out: Output,
+  path: string | undefined,
+  o: { schema?: boolean; version?: string | number },
+): number {
   if (o.schema || path === undefined) {
-    out.result(JSON.stringify(ReceiptSchema, null, 2), ReceiptSchema);
+    const version = String(o.version ?? 1);
+    if (version !== '1' && version !== '2')
+      throw new MedproofError('UNSUPPORTED_RECEIPT_VERSION', `receipt version ${version}: choose 1 or 2`);
+    const schema = version === '2' ? ReceiptV2Schema : ReceiptSchema;
+    out.result(JSON.stringify(schema, null, 2), schema);
     return 0;
   }
   let text: string;
@@ -26,6 +35,12 @@ export function receiptCommand(out: Output, path: string | undefined, o: { schem
       `  leaf     ${r.leaf}`,
       `  root     ${r.root} (${r.proof.length}-step proof)`,
       `  anchored on chain ${r.chainId}, registry ${r.registry}, block ${r.blockNumber}, tx ${r.txHash}`,
+      ...(r.version === 2
+        ? [
+            `  issuer   ${r.issuerProfile.name} (${r.issuerProfile.council} ${r.issuerProfile.registrationNumber}), ${r.issuerProfile.institution.name} (claimed; verify checks it)`,
+            `  institution ${r.institution.name} (${r.institution.domain})`,
+          ]
+        : []),
     ],
     r,
   );

@@ -1,12 +1,7 @@
-import { randomUUID } from 'node:crypto';
 import { createInterface } from 'node:readline';
-import { generatePrivateKey, privateKeyToAddress } from 'viem/accounts';
-import { enqueueChainOp } from '../../anchoring/ChainOpsWorker.js';
-import type { Config } from '../../config/loadConfig.js';
-import { MedproofError } from '../../core/errors/MedproofError.js';
-import { checkPasswordPolicy, hashPassword } from '../../server/auth/passwords.js';
-import { appendAudit } from '../../store/audit/appendAudit.js';
-import { openDatabase } from '../../store/db/openDatabase.js';
+import { institutionOf, institutionSecrets, type Config } from '../../config/index.js';
+import { MedproofError } from '../../core/index.js';
+import { AccountRepository, AuditWriter, openDatabase, systemActor } from '../../store/index.js';
 import type { Output } from '../output.js';
 
 export interface UserAddOptions {
@@ -16,13 +11,13 @@ export interface UserAddOptions {
   readonly registration?: string;
 }
 
-/** The first line of stdin (piped, or typed at the prompt). */
+/** The first line of stdin (piped, or typed at the prompt), exactly as typed: sign-in does not trim either. */
 async function readPassword(): Promise<string> {
   if (process.stdin.isTTY) process.stderr.write('password: ');
   const rl = createInterface({ input: process.stdin, terminal: false });
   for await (const line of rl) {
     rl.close();
-    return line;
+    return line.replace(/\r$/, '');
   }
   throw new MedproofError(
     'NO_PASSWORD',
@@ -32,65 +27,37 @@ async function readPassword(): Promise<string> {
 
 /**
  * `medproof user add --role admin|doctor --email E`: creates an account directly in the database (no
- * portal needed), reading the password from stdin so it never shows in the process list or history.
+ * portal needed) through the same createAccount as the portal, reading the password from stdin so it
+ * never shows in the process list or history.
  */
 export async function userAddCommand(config: Config, out: Output, o: UserAddOptions): Promise<number> {
   if (o.role !== 'admin' && o.role !== 'doctor')
     throw new MedproofError('BAD_ROLE', '--role must be admin or doctor (patients register themselves)');
+  if (o.role === 'doctor' && !o.registration)
+    throw new MedproofError('BAD_REGISTRATION', 'a doctor needs --registration (medical council number)');
   const email = o.email.trim().toLowerCase();
   if (!/^[^\s@]+@[^\s@]+\.[^\s@]+$/.test(email))
     throw new MedproofError('BAD_EMAIL', `not an email address: ${o.email}`);
-  if (o.role === 'doctor' && !o.registration)
-    throw new MedproofError('BAD_REGISTRATION', 'a doctor needs --registration (medical council number)');
-  const password = (await readPassword()).trim();
-  try {
-    checkPasswordPolicy(password, email);
-  } catch (error) {
-    throw new MedproofError('WEAK_PASSWORD', error instanceof Error ? error.message : 'weak password');
-  }
-  const hash = await hashPassword(password);
+  const password = await readPassword();
   const db = await openDatabase(config.databaseUrl);
   try {
-    const id = randomUUID();
-    const now = Date.now();
+    const secrets = institutionSecrets(config);
+    const accounts = new AccountRepository(
+      db,
+      { ...secrets, institution: institutionOf(config, secrets) },
+      new AuditWriter(db),
+    );
     const name = o.name?.trim() || email.split('@')[0]!;
-    const issuerAddress = o.role === 'doctor' ? privateKeyToAddress(generatePrivateKey()) : undefined;
-    await db.kysely.transaction().execute(async (trx) => {
-      if (await trx.selectFrom('users').select('id').where('email', '=', email).executeTakeFirst()) {
-        throw new MedproofError('ALREADY_REGISTERED', `an account with ${email} exists already`);
-      }
-      await trx
-        .insertInto('users')
-        .values({
-          id,
-          email,
-          password_hash: hash,
-          role: o.role as 'admin' | 'doctor',
-          name,
-          status: 'active',
-          created_at: now,
-          updated_at: now,
-        })
-        .execute();
-      if (issuerAddress) {
-        await trx
-          .insertInto('doctors')
-          .values({ user_id: id, registration_number: o.registration!, issuer_address: issuerAddress })
-          .execute();
-        // Granted ISSUER_ROLE by the running (or next) `medproof start`.
-        await enqueueChainOp(trx, { kind: 'grant_issuer', address: issuerAddress });
-      }
-      await appendAudit(trx, {
-        actorId: null,
-        actorRole: 'system',
-        action: 'user.created',
-        outcome: 'success',
-        details: { role: o.role, userId: id, via: 'cli' },
-      });
-    });
+    const created = await accounts.createAccount(
+      o.role === 'doctor'
+        ? { role: 'doctor', email, name, password, registrationNumber: o.registration! }
+        : { role: 'admin', email, name, password },
+      systemActor,
+      'cli',
+    );
     out.result(
-      `created ${o.role} ${email} (${id})${issuerAddress ? `, issuer address ${issuerAddress}` : ''}`,
-      { id, email, role: o.role, name, issuerAddress: issuerAddress ?? null },
+      `created ${o.role} ${email} (${created.id})${created.issuerAddress ? `, issuer address ${created.issuerAddress}` : ''}`,
+      { id: created.id, email, role: o.role, name, issuerAddress: created.issuerAddress ?? null },
     );
     return 0;
   } finally {

@@ -1,5 +1,6 @@
-import { bytesToHex, type Hex } from 'viem';
+import type { Hex } from 'viem';
 import type { Hasher } from './Hasher.js';
+import { toHex } from './hex.js';
 
 /**
  * Hashes a stream of chunks in constant memory: each chunk is fed to the hasher and dropped.
@@ -16,5 +17,5 @@ export async function digestChunks(
     size += chunk.byteLength;
     onChunk?.(chunk);
   }
-  return { digest: bytesToHex(hasher.digest()), size };
+  return { digest: toHex(hasher.digest()), size };
 }

@@ -1,14 +1,8 @@
-import { encodeAbiParameters, keccak256, type Hex } from 'viem';
+import { keccak_256 } from '@noble/hashes/sha3';
+import type { Hex } from 'viem';
+import { toHex } from '../hash/hex.js';
+import { encodeLeaf } from './encodeLeaf.js';
 import type { LeafFields } from './LeafFields.js';
-
-const PARAMS = [
-  { type: 'bytes32' },
-  { type: 'bytes32' },
-  { type: 'bytes32' },
-  { type: 'address' },
-  { type: 'string' },
-  { type: 'uint64' },
-] as const;
 
 /**
  * `keccak256(bytes.concat(keccak256(abi.encode(docHash, salt, patientRef, issuer, docType, issuedAt))))`:
@@ -16,16 +10,7 @@ const PARAMS = [
  * mistaken for an inner node (second-preimage attack).
  */
 export function computeLeaf(f: LeafFields): Hex {
-  const encoded = encodeAbiParameters(PARAMS, [
-    f.docHash,
-    f.salt,
-    f.patientRef,
-    // Lower-case: the encoding is the same, and viem would reject a mixed-case address with a bad checksum.
-    f.issuer.toLowerCase() as Hex,
-    f.docType,
-    BigInt(f.issuedAt),
-  ]);
-  return keccak256(keccak256(encoded));
+  return toHex(keccak_256(keccak_256(encodeLeaf(f))));
 }
 
 /** The leaf's fields as the value array OpenZeppelin's StandardMerkleTree takes. */

@@ -15,6 +15,7 @@ const allValid = (
     'merkleProof',
     'chainId',
     'rootAnchored',
+    'anchorTransaction',
     'revocation',
     'issuer',
   ] as const

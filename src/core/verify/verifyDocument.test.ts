@@ -21,6 +21,10 @@ function fakeChain(state: {
   issuers?: Address[];
   chainId?: number;
   down?: boolean;
+  /** Transactions the chain knows: which root each anchored (if any), in which block. */
+  txs?: Record<Hex, { root?: Hex; block: number }>;
+  /** Roots the registry holds with no Anchored event behind them (written into its storage). */
+  written?: Hex[];
 }): RegistryReader {
   const guard = () => {
     if (state.down) throw new Error('fetch failed: connect ECONNREFUSED 127.0.0.1:1');
@@ -51,6 +55,18 @@ function fakeChain(state: {
       ),
     isIssuer: (_r, account) =>
       Promise.resolve().then(() => (guard(), (state.issuers ?? [ISSUER]).includes(account))),
+    anchorEvent: (_r, txHash, root) =>
+      Promise.resolve().then(() => {
+        guard();
+        const tx = state.txs?.[txHash];
+        return tx
+          ? { txFound: true, found: tx.root === root, blockNumber: tx.block }
+          : { txFound: false, found: false };
+      }),
+    anchoredInBlock: (_r, root) =>
+      Promise.resolve().then(
+        () => (guard(), (state.roots?.includes(root) ?? false) && !(state.written ?? []).includes(root)),
+      ),
   };
 }
 
@@ -78,7 +94,8 @@ function issue(): { receipt: Receipt; docHash: Hex } {
 
 describe('verifyDocument', () => {
   const { receipt, docHash } = issue();
-  const anchored = fakeChain({ roots: [receipt.root] });
+  const anchorTx = { [receipt.txHash]: { root: receipt.root, block: 7 } };
+  const anchored = fakeChain({ roots: [receipt.root], txs: anchorTx });
 
   it('VALID when every check passes, with the anchor facts', async () => {
     const v = await verifyDocument({ docHash, receipt, reader: anchored, trust: { registry: REGISTRY } });
@@ -121,11 +138,57 @@ describe('verifyDocument', () => {
     expect(v).toMatchObject({ verdict: 'NOT_ANCHORED', code: 'NOT_ANCHORED' });
   });
 
+  it('TAMPERED when the receipt names another transaction, or another block, than the one that anchored its root', async () => {
+    const other = rand(32);
+    const otherTx = await verifyDocument({
+      docHash,
+      receipt: { ...receipt, txHash: other },
+      reader: fakeChain({ roots: [receipt.root], txs: { ...anchorTx, [other]: { block: 9 } } }),
+    });
+    expect(otherTx).toMatchObject({ verdict: 'TAMPERED', code: 'TAMPERED' });
+    expect(otherTx.checks.find((c) => c.check === 'anchorTransaction')?.message).toContain(other);
+    const otherBlock = await verifyDocument({
+      docHash,
+      receipt: { ...receipt, blockNumber: 8 },
+      reader: anchored,
+    });
+    expect(otherBlock).toMatchObject({ verdict: 'TAMPERED', message: expect.stringContaining('block 7') });
+  });
+
+  it('NOT_ANCHORED when the chain knows neither the transaction nor the root; VALID (REANCHORED) when only the transaction was lost', async () => {
+    const unknown = await verifyDocument({ docHash, receipt, reader: fakeChain({}) });
+    expect(unknown.checks.find((c) => c.check === 'anchorTransaction')).toMatchObject({
+      status: 'INVALID',
+      code: 'NOT_ANCHORED',
+    });
+    const reanchored = await verifyDocument({
+      docHash,
+      receipt,
+      reader: fakeChain({ roots: [receipt.root] }),
+    });
+    expect(reanchored.verdict).toBe('VALID');
+    expect(reanchored.checks.find((c) => c.check === 'anchorTransaction')?.code).toBe('REANCHORED');
+  });
+
+  it('TAMPERED when the registry holds the root but no transaction ever anchored it (a record written into storage)', async () => {
+    const forged = await verifyDocument({
+      docHash,
+      receipt,
+      reader: fakeChain({ roots: [receipt.root], written: [receipt.root] }),
+    });
+    expect(forged.verdict).toBe('TAMPERED');
+    expect(forged.checks.find((c) => c.check === 'anchorTransaction')).toMatchObject({
+      status: 'INVALID',
+      code: 'TAMPERED',
+      message: expect.stringContaining('written, not anchored'),
+    });
+  });
+
   it('REVOKED, with the reason', async () => {
     const v = await verifyDocument({
       docHash,
       receipt,
-      reader: fakeChain({ roots: [receipt.root], revoked: [receipt.leaf] }),
+      reader: fakeChain({ roots: [receipt.root], revoked: [receipt.leaf], txs: anchorTx }),
     });
     expect(v).toMatchObject({ verdict: 'REVOKED', revocation: { reason: 2, reasonName: 'issued-in-error' } });
   });
@@ -134,7 +197,7 @@ describe('verifyDocument', () => {
     const noIssuer = await verifyDocument({
       docHash,
       receipt,
-      reader: fakeChain({ roots: [receipt.root], issuers: [] }),
+      reader: fakeChain({ roots: [receipt.root], issuers: [], txs: anchorTx }),
     });
     expect(noIssuer.verdict).toBe('UNKNOWN_ISSUER');
     const other = await verifyDocument({ docHash, receipt, reader: anchored, trust: { registry: ISSUER } });
@@ -147,7 +210,7 @@ describe('verifyDocument', () => {
     const wrong = await verifyDocument({
       docHash,
       receipt,
-      reader: fakeChain({ roots: [receipt.root], chainId: 1 }),
+      reader: fakeChain({ roots: [receipt.root], chainId: 1, txs: anchorTx }),
     });
     expect(wrong).toMatchObject({ verdict: 'ERROR', code: 'WRONG_CHAIN' });
   });
@@ -159,7 +222,7 @@ describe('verifyDocument', () => {
       code: 'MALFORMED_RECEIPT',
       message: expect.stringContaining('root'),
     });
-    const newer = await verifyDocument({ docHash, receipt: { ...receipt, version: 2 }, reader: anchored });
+    const newer = await verifyDocument({ docHash, receipt: { ...receipt, version: 3 }, reader: anchored });
     expect(newer.code).toBe('UNSUPPORTED_RECEIPT_VERSION');
     const extra = await verifyDocument({
       docHash,

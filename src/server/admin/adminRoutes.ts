@@ -1,53 +1,14 @@
-import { Type, type Static } from '@sinclair/typebox';
+import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
+import { Type } from '@sinclair/typebox';
 import type { FastifyInstance } from 'fastify';
-import { appendAudit } from '../../store/audit/appendAudit.js';
-import { clientIp } from '../auth/authPlugin.js';
-import { destroyUserSessions } from '../auth/sessions.js';
-import { badRequest, notFound } from '../http/HttpError.js';
-import { IdParams, withErrors } from '../http/schemas.js';
+import { AdminStatus, IdParams, SecondFactorResetDone, UserSchema, withErrors } from '../../api/index.js';
+import { userActorOf } from '../auth/actorOf.js';
 import type { PortalDeps } from '../PortalDeps.js';
 
-const User = Type.Object({
-  id: Type.String(),
-  email: Type.String(),
-  name: Type.String(),
-  role: Type.String(),
-  status: Type.String(),
-  createdAt: Type.Number(),
-});
-const Status = Type.Object({
-  chain: Type.Object({
-    rpcUrl: Type.String(),
-    chainId: Type.Number(),
-    registry: Type.String(),
-    reachable: Type.Boolean(),
-    blockNumber: Type.Union([Type.Number(), Type.Null()]),
-  }),
-  anchoring: Type.Object({
-    running: Type.Boolean(),
-    account: Type.String(),
-    paused: Type.Union([Type.Object({ code: Type.String(), message: Type.String() }), Type.Null()]),
-    lastError: Type.Union([
-      Type.Object({ code: Type.String(), message: Type.String(), at: Type.Number() }),
-      Type.Null(),
-    ]),
-    queued: Type.Number(),
-    inFlight: Type.Number(),
-    anchored: Type.Number(),
-    failedBatches: Type.Number(),
-    reanchored: Type.Number(),
-    oldestQueuedAt: Type.Union([Type.Number(), Type.Null()]),
-  }),
-  chainOps: Type.Object({
-    pending: Type.Number(),
-    failed: Type.Number(),
-    lastError: Type.Union([Type.Object({ code: Type.String(), message: Type.String() }), Type.Null()]),
-  }),
-});
-
-/** Admin: users (list, disable, enable) and the state of the chain and the anchoring queue. */
-export function adminRoutes(app: FastifyInstance, deps: PortalDeps): void {
-  const db = deps.db.kysely;
+/** Admin: users (list, disable, enable, reset their second factors) and the state of the chain and the anchoring queue. */
+export function adminRoutes(base: FastifyInstance, deps: PortalDeps): void {
+  const app = base.withTypeProvider<TypeBoxTypeProvider>();
+  const { accounts, secondFactors } = deps.repos;
   const admin = { config: { roles: ['admin'] as const } };
 
   app.get(
@@ -56,29 +17,15 @@ export function adminRoutes(app: FastifyInstance, deps: PortalDeps): void {
       schema: {
         tags: ['admin'],
         summary: 'All accounts (admin)',
-        response: withErrors({ 200: Type.Array(User) }),
+        response: withErrors({ 200: Type.Array(UserSchema) }),
       },
       ...admin,
     },
-    async () => {
-      const rows = await db
-        .selectFrom('users')
-        .select(['id', 'email', 'name', 'role', 'status', 'created_at'])
-        .orderBy('created_at')
-        .execute();
-      return rows.map((r) => ({
-        id: r.id,
-        email: r.email,
-        name: r.name,
-        role: r.role,
-        status: r.status,
-        createdAt: r.created_at,
-      }));
-    },
+    (request) => accounts.listUsers(userActorOf(request)),
   );
 
   for (const action of ['disable', 'enable'] as const) {
-    app.post<{ Params: Static<typeof IdParams> }>(
+    app.post(
       `/api/users/:id/${action}`,
       {
         schema: {
@@ -90,30 +37,30 @@ export function adminRoutes(app: FastifyInstance, deps: PortalDeps): void {
         ...admin,
       },
       async (request, reply) => {
-        const me = request.auth!.user;
-        if (request.params.id === me.id)
-          throw badRequest('CANNOT_DISABLE_SELF', 'you cannot change your own account status');
-        await db.transaction().execute(async (trx) => {
-          const r = await trx
-            .updateTable('users')
-            .set({ status: action === 'disable' ? 'disabled' : 'active', updated_at: Date.now() })
-            .where('id', '=', request.params.id)
-            .executeTakeFirst();
-          if (Number(r.numUpdatedRows) === 0) throw notFound('no such user');
-          if (action === 'disable') await destroyUserSessions(trx, request.params.id);
-          await appendAudit(trx, {
-            actorId: me.id,
-            actorRole: 'admin',
-            action: `user.${action}d`,
-            outcome: 'success',
-            ip: clientIp(request),
-            details: { userId: request.params.id },
-          });
-        });
-        return reply.status(204).send();
+        await accounts.setStatus(
+          userActorOf(request),
+          request.params.id,
+          action === 'disable' ? 'disabled' : 'active',
+        );
+        return reply.status(204).send(null);
       },
     );
   }
+
+  app.post(
+    '/api/users/:id/second-factor/reset',
+    {
+      schema: {
+        tags: ['admin'],
+        summary:
+          "Reset a doctor's or admin's second factors (a lost phone or passkey): their passkeys, authenticator app and recovery codes go, their sessions end, and they set up a new one at next sign-in (admin; never yourself)",
+        params: IdParams,
+        response: withErrors({ 200: SecondFactorResetDone }),
+      },
+      config: { roles: ['admin'] as const, stepUp: true },
+    },
+    async (request) => secondFactors.resetFactors(userActorOf(request), request.params.id),
+  );
 
   app.get(
     '/api/admin/status',
@@ -121,7 +68,7 @@ export function adminRoutes(app: FastifyInstance, deps: PortalDeps): void {
       schema: {
         tags: ['admin'],
         summary: 'Chain, registry and anchoring queue (admin)',
-        response: withErrors({ 200: Status }),
+        response: withErrors({ 200: AdminStatus }),
       },
       ...admin,
     },

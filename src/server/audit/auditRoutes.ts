@@ -1,93 +1,31 @@
-import { Type, type Static } from '@sinclair/typebox';
+import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
+import { Type } from '@sinclair/typebox';
 import type { FastifyInstance } from 'fastify';
-import { verifyAuditChain } from '../../store/audit/verifyAuditChain.js';
-import { withErrors } from '../http/schemas.js';
+import { AuditEventSchema, AuditQuery, AuditReport, withErrors } from '../../api/index.js';
+import { verifyAuditLog } from '../../anchoring/index.js';
+import { userActorOf } from '../auth/actorOf.js';
 import type { PortalDeps } from '../PortalDeps.js';
 
-// Query strings are strings (the API does not coerce types): digits, parsed below.
-const Query = Type.Object(
-  {
-    limit: Type.Optional(Type.String({ pattern: '^[1-9][0-9]{0,2}$' })),
-    before: Type.Optional(Type.String({ pattern: '^[1-9][0-9]{0,15}$' })),
-  },
-  { additionalProperties: false },
-);
-const Event = Type.Object({
-  seq: Type.Number(),
-  at: Type.Number(),
-  action: Type.String(),
-  outcome: Type.String(),
-  actor: Type.Object({
-    id: Type.Union([Type.String(), Type.Null()]),
-    name: Type.Union([Type.String(), Type.Null()]),
-    role: Type.String(),
-  }),
-  document: Type.Union([
-    Type.Object({ id: Type.String(), title: Type.Union([Type.String(), Type.Null()]) }),
-    Type.Null(),
-  ]),
-  ip: Type.Union([Type.String(), Type.Null()]),
-  details: Type.Record(Type.String(), Type.Unknown()),
-});
-const Report = Type.Object({
-  ok: Type.Boolean(),
-  rows: Type.Number(),
-  firstBroken: Type.Optional(Type.Object({ seq: Type.Number(), reason: Type.String() })),
-});
+/** The access log (each role its own view of it, see AuditLogRepository) and the admin's chain check. */
+export function auditRoutes(base: FastifyInstance, deps: PortalDeps): void {
+  const app = base.withTypeProvider<TypeBoxTypeProvider>();
+  const { auditLog } = deps.repos;
 
-/**
- * The access log. A patient sees every event on their data (who, what, when, from where, outcome),
- * including anonymous share uses and verifications; a doctor sees their own actions; an admin sees all.
- */
-export function auditRoutes(app: FastifyInstance, deps: PortalDeps): void {
-  const db = deps.db.kysely;
-
-  app.get<{ Querystring: Static<typeof Query> }>(
+  app.get(
     '/api/audit',
     {
       schema: {
         tags: ['audit'],
         summary: 'Access log, newest first (patient: events on your records)',
-        querystring: Query,
-        response: withErrors({ 200: Type.Array(Event) }),
+        querystring: AuditQuery,
+        response: withErrors({ 200: Type.Array(AuditEventSchema) }),
       },
     },
-    async (request) => {
-      const me = request.auth!.user;
-      let q = db
-        .selectFrom('audit_log as a')
-        .leftJoin('users as u', 'u.id', 'a.actor_id')
-        .leftJoin('documents as d', 'd.id', 'a.document_id')
-        .select([
-          'a.seq',
-          'a.at',
-          'a.action',
-          'a.outcome',
-          'a.actor_id',
-          'a.actor_role',
-          'u.name as actor_name',
-          'a.document_id',
-          'd.title',
-          'a.ip',
-          'a.details',
-        ])
-        .orderBy('a.seq', 'desc')
-        .limit(Math.min(Number(request.query.limit ?? 200), 500));
-      if (request.query.before !== undefined) q = q.where('a.seq', '<', Number(request.query.before));
-      if (me.role === 'patient') q = q.where('a.subject_id', '=', me.id);
-      else if (me.role === 'doctor') q = q.where('a.actor_id', '=', me.id);
-      const rows = await q.execute();
-      return rows.map((r) => ({
-        seq: Number(r.seq),
-        at: r.at,
-        action: r.action,
-        outcome: r.outcome,
-        actor: { id: r.actor_id, name: r.actor_name, role: r.actor_role },
-        document: r.document_id ? { id: r.document_id, title: r.title } : null,
-        ip: r.ip,
-        details: JSON.parse(r.details) as Record<string, unknown>,
-      }));
-    },
+    (request) =>
+      auditLog.events(userActorOf(request), {
+        limit: Number(request.query.limit ?? 200),
+        ...(request.query.before !== undefined ? { before: Number(request.query.before) } : {}),
+      }),
   );
 
   app.get(
@@ -95,11 +33,14 @@ export function auditRoutes(app: FastifyInstance, deps: PortalDeps): void {
     {
       schema: {
         tags: ['audit'],
-        summary: 'Check the audit log’s hash chain (admin)',
-        response: withErrors({ 200: Report }),
+        summary: 'Check the audit log’s hash chain and its newest head anchored on chain (admin)',
+        response: withErrors({ 200: AuditReport }),
       },
       config: { roles: ['admin'] },
     },
-    () => verifyAuditChain(db),
+    () =>
+      verifyAuditLog(deps.db.kysely, () => Promise.resolve(deps.chain.reader), {
+        registry: deps.chain.registry,
+      }),
   );
 }

@@ -1,10 +1,17 @@
 import { timingSafeEqual } from 'node:crypto';
-import type { FastifyInstance, FastifyRequest } from 'fastify';
-import type { Role } from '../../store/db/schema.js';
-import { appendAudit } from '../../store/audit/appendAudit.js';
+import type { FastifyInstance } from 'fastify';
+import {
+  confirmedRecently,
+  loadSession,
+  type LoadedSession,
+  type Role,
+  type SessionPolicy,
+  type SessionStage,
+} from '../../store/index.js';
 import { forbidden, unauthorized } from '../http/HttpError.js';
 import type { PortalDeps } from '../PortalDeps.js';
-import { loadSession, SESSION_COOKIE, type LoadedSession, type SessionPolicy } from './sessions.js';
+import { clientIp } from './actorOf.js';
+import { SESSION_COOKIE } from './sessionCookie.js';
 
 declare module 'fastify' {
   interface FastifyRequest {
@@ -16,6 +23,17 @@ declare module 'fastify' {
     public?: boolean;
     /** Roles allowed; others get 403 (and an audit row). */
     roles?: readonly Role[];
+    /**
+     * Pending session stages that may use this route besides `full` (the second sign-in step, enrolling
+     * a first factor, who am I, sign-out). Everything else needs a fully signed-in session.
+     */
+    stages?: readonly SessionStage[];
+    /**
+     * A security change (second factors): a full session must have confirmed the password or a second
+     * factor within the last few minutes, else 403 STEP_UP_REQUIRED (audited). Pending sessions are
+     * exempt: they are minutes old and were opened by the password just given.
+     */
+    stepUp?: boolean;
   }
 }
 
@@ -34,9 +52,6 @@ export function sessionPolicy(deps: PortalDeps): SessionPolicy {
   };
 }
 
-/** Where a request came from, for the audit log. */
-export const clientIp = (request: FastifyRequest): string => request.ip;
-
 /**
  * Sessions, CSRF and default deny, before any route:
  * - the session cookie is looked up on every request (so sign-out and disabled accounts act at once);
@@ -54,6 +69,19 @@ export function installAuth(app: FastifyInstance, deps: PortalDeps): void {
     request.auth = sid ? ((await loadSession(deps.db.kysely, sid, policy)) ?? null) : null;
 
     const config = request.routeOptions.config;
+    // A session still waiting for its second factor is nobody's authority outside the routes of that
+    // step: on a public route (a share link for a named doctor) it counts as no session at all.
+    const pending = request.auth && request.auth.stage !== 'full' ? request.auth.stage : undefined;
+    if (pending && !config.stages?.includes(pending)) {
+      if (config.public) request.auth = null;
+      else if (pending === 'second-factor')
+        throw unauthorized('SECOND_FACTOR_REQUIRED', 'confirm the sign-in with your passkey or a code first');
+      else
+        throw forbidden(
+          'SECOND_FACTOR_ENROLLMENT_REQUIRED',
+          'set up a passkey or an authenticator app first: it is required for your role',
+        );
+    }
     if (UNSAFE.has(request.method)) {
       const from = request.headers.origin;
       if (from !== undefined && from !== origin) throw forbidden('CSRF_FAILED', 'cross-site request refused');
@@ -68,17 +96,27 @@ export function installAuth(app: FastifyInstance, deps: PortalDeps): void {
     if (config.public) return;
     if (!request.auth) throw unauthorized();
     if (config.roles && !config.roles.includes(request.auth.user.role)) {
-      await deps.db.kysely.transaction().execute((trx) =>
-        appendAudit(trx, {
-          actorId: request.auth!.user.id,
-          actorRole: request.auth!.user.role,
-          action: 'authz.denied',
-          outcome: 'denied',
-          ip: clientIp(request),
-          details: { route: request.routeOptions.url ?? '', method: request.method },
-        }),
-      );
+      await deps.audit.append({
+        actorId: request.auth.user.id,
+        actorRole: request.auth.user.role,
+        action: 'authz.denied',
+        outcome: 'denied',
+        ip: clientIp(request),
+        details: { route: request.routeOptions.url ?? '', method: request.method },
+      });
       throw forbidden();
+    }
+    if (config.stepUp && request.auth.stage === 'full' && !confirmedRecently(request.auth)) {
+      await deps.audit.append({
+        actorId: request.auth.user.id,
+        actorRole: request.auth.user.role,
+        action: 'auth.step-up',
+        outcome: 'denied',
+        ip: clientIp(request),
+        // `method` in this action's details is how a step-up passed; here the request is named whole.
+        details: { route: `${request.method} ${request.routeOptions.url ?? ''}` },
+      });
+      throw forbidden('STEP_UP_REQUIRED', 'confirm it is you (your password or a second factor) first');
     }
   });
 }

@@ -1,48 +1,32 @@
-import { Type, type Static } from '@sinclair/typebox';
-import { createHash, randomUUID } from 'node:crypto';
-import type { FastifyInstance, FastifyReply } from 'fastify';
-import { appendAudit } from '../../store/audit/appendAudit.js';
-import { HttpError, conflict } from '../http/HttpError.js';
-import { Email, Name, Password, withErrors } from '../http/schemas.js';
+import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
+import { Type } from '@sinclair/typebox';
+import type { FastifyInstance } from 'fastify';
+import {
+  LoginBody,
+  MeSchema,
+  PasswordBody,
+  ResetCompleteBody,
+  ResetRequestBody,
+  ResetRequested,
+  SetupBody,
+  SetupNeeded,
+  withErrors,
+} from '../../api/index.js';
+import { AccountRepository } from '../../store/index.js';
 import type { PortalDeps } from '../PortalDeps.js';
-import { clientIp, sessionPolicy } from './authPlugin.js';
-import { checkPasswordPolicy, hashPassword, verifyPassword } from './passwords.js';
-import { createSession, destroySession, destroyUserSessions, SESSION_COOKIE } from './sessions.js';
-import { describeMe, MeSchema } from './describeMe.js';
+import { actorOf, clientIp, userActorOf } from './actorOf.js';
+import { sessionPolicy } from './authPlugin.js';
+import { meOf, meOfSession } from './meOf.js';
+import { clearSessionCookie, setSessionCookie } from './sessionCookie.js';
 
-const LoginBody = Type.Object({ email: Email, password: Password }, { additionalProperties: false });
-const SetupBody = Type.Object(
-  { token: Type.String({ minLength: 20, maxLength: 200 }), email: Email, name: Name, password: Password },
-  { additionalProperties: false },
-);
-const PasswordBody = Type.Object(
-  { currentPassword: Password, newPassword: Password },
-  { additionalProperties: false },
-);
-
-// Per account: 5 failed sign-ins in 15 minutes, then 429 until the oldest leaves the window.
-const FAIL_WINDOW_MS = 15 * 60_000;
-const FAIL_MAX = 5;
-
-const accountKey = (email: string) =>
-  `acct:${createHash('sha256').update(email.trim().toLowerCase()).digest('hex')}`;
-const sha256 = (s: string) => createHash('sha256').update(s).digest('hex');
-
-export function setSessionCookie(reply: FastifyReply, id: string, maxAgeSeconds: number): void {
-  void reply.setCookie(SESSION_COOKIE, id, {
-    path: '/',
-    httpOnly: true,
-    secure: true,
-    sameSite: 'strict',
-    maxAge: maxAgeSeconds,
-  });
-}
-
-export function authRoutes(app: FastifyInstance, deps: PortalDeps): void {
-  const db = deps.db.kysely;
+/** Sign-in, sign-out (here or everywhere), who am I, password change and reset, the first admin's setup. */
+export function authRoutes(base: FastifyInstance, deps: PortalDeps): void {
+  const app = base.withTypeProvider<TypeBoxTypeProvider>();
+  const { accounts, passwordResets } = deps.repos;
   const policy = sessionPolicy(deps);
+  const maxAge = Math.floor(policy.absoluteMs / 1000);
 
-  app.post<{ Body: Static<typeof LoginBody> }>(
+  app.post(
     '/api/auth/login',
     {
       schema: {
@@ -54,58 +38,14 @@ export function authRoutes(app: FastifyInstance, deps: PortalDeps): void {
       config: { public: true, rateLimit: { max: 20, timeWindow: '1 minute' } },
     },
     async (request, reply) => {
-      const email = request.body.email.trim().toLowerCase();
-      const key = accountKey(email);
-      const now = Date.now();
-      const failures = await db
-        .selectFrom('login_failures')
-        .select('at')
-        .where('key', '=', key)
-        .where('at', '>', now - FAIL_WINDOW_MS)
-        .orderBy('at')
-        .execute();
-      if (failures.length >= FAIL_MAX) {
-        const retry = Math.ceil((failures[0]!.at + FAIL_WINDOW_MS - now) / 1000);
-        throw new HttpError(
-          429,
-          'LOGIN_THROTTLED',
-          'too many failed sign-ins for this account: try again later',
-          { retryAfterSeconds: retry },
-        );
-      }
-      const user = await db.selectFrom('users').selectAll().where('email', '=', email).executeTakeFirst();
-      const passwordOk = await verifyPassword(user?.password_hash, request.body.password);
-      if (!user || !passwordOk || user.status !== 'active') {
-        await db.transaction().execute(async (trx) => {
-          await trx.insertInto('login_failures').values({ key, at: now }).execute();
-          await appendAudit(trx, {
-            actorId: user?.id ?? null,
-            actorRole: user?.role ?? 'anonymous',
-            action: 'auth.login',
-            outcome: 'failure',
-            ip: clientIp(request),
-          });
-        });
-        // The same answer for an unknown account, a wrong password and a disabled account.
-        throw new HttpError(401, 'INVALID_CREDENTIALS', 'email or password is wrong');
-      }
-      const session = await db.transaction().execute(async (trx) => {
-        await trx.deleteFrom('login_failures').where('key', '=', key).execute();
-        await appendAudit(trx, {
-          actorId: user.id,
-          actorRole: user.role,
-          action: 'auth.login',
-          outcome: 'success',
-          ip: clientIp(request),
-        });
-        return createSession(trx, user.id, clientIp(request), policy);
-      });
-      setSessionCookie(reply, session.id, Math.floor(policy.absoluteMs / 1000));
-      return describeMe(
-        deps,
-        { id: user.id, role: user.role, name: user.name, email: user.email },
-        session.csrfToken,
+      const { session, user, stage } = await accounts.signIn(
+        request.body.email,
+        request.body.password,
+        clientIp(request),
+        policy,
       );
+      setSessionCookie(reply, session.id, maxAge);
+      return meOf(deps, user, session.csrfToken, stage);
     },
   );
 
@@ -117,21 +57,66 @@ export function authRoutes(app: FastifyInstance, deps: PortalDeps): void {
         summary: 'Sign out (ends the session on the server)',
         response: withErrors({ 204: Type.Null() }),
       },
+      config: { stages: ['second-factor', 'enroll'] },
     },
     async (request, reply) => {
-      const auth = request.auth!;
-      await db.transaction().execute(async (trx) => {
-        await destroySession(trx, auth.idHash);
-        await appendAudit(trx, {
-          actorId: auth.user.id,
-          actorRole: auth.user.role,
-          action: 'auth.logout',
-          outcome: 'success',
-          ip: clientIp(request),
-        });
+      await accounts.signOut(userActorOf(request), request.auth!.idHash);
+      clearSessionCookie(reply);
+      return reply.status(204).send(null);
+    },
+  );
+
+  app.post(
+    '/api/auth/logout-everywhere',
+    {
+      schema: {
+        tags: ['auth'],
+        summary: 'Sign out of every session of your account, this one included',
+        response: withErrors({ 204: Type.Null() }),
+      },
+    },
+    async (request, reply) => {
+      await accounts.signOutEverywhere(userActorOf(request));
+      clearSessionCookie(reply);
+      return reply.status(204).send(null);
+    },
+  );
+
+  app.post(
+    '/api/auth/reset',
+    {
+      schema: {
+        tags: ['auth'],
+        summary:
+          'Email a one-time password reset link (the same answer whether or not the address has an account)',
+        body: ResetRequestBody,
+        response: withErrors({ 202: ResetRequested }),
+      },
+      config: { public: true, rateLimit: { max: 5, timeWindow: '1 minute' } },
+    },
+    async (request, reply) => {
+      await passwordResets.request(request.body.email, clientIp(request));
+      return reply.status(202).send({
+        message:
+          'If this address has an account, a link to reset its password is on its way (valid 30 minutes).',
       });
-      void reply.clearCookie(SESSION_COOKIE, { path: '/', secure: true, httpOnly: true, sameSite: 'strict' });
-      return reply.status(204).send();
+    },
+  );
+
+  app.post(
+    '/api/auth/reset/complete',
+    {
+      schema: {
+        tags: ['auth'],
+        summary: "Set a new password with a reset link's token (every session of the account ends)",
+        body: ResetCompleteBody,
+        response: withErrors({ 204: Type.Null() }),
+      },
+      config: { public: true, rateLimit: { max: 10, timeWindow: '1 minute' } },
+    },
+    async (request, reply) => {
+      await passwordResets.complete(request.body.token, request.body.newPassword, clientIp(request));
+      return reply.status(204).send(null);
     },
   );
 
@@ -140,14 +125,15 @@ export function authRoutes(app: FastifyInstance, deps: PortalDeps): void {
     {
       schema: {
         tags: ['auth'],
-        summary: 'Who is signed in, and the CSRF token for changes',
+        summary: 'Who is signed in, the CSRF token for changes, and whether a second factor must follow',
         response: withErrors({ 200: MeSchema }),
       },
+      config: { stages: ['second-factor', 'enroll'] },
     },
-    async (request) => describeMe(deps, request.auth!.user, request.auth!.csrfToken),
+    async (request) => meOfSession(deps, request.auth!),
   );
 
-  app.post<{ Body: Static<typeof PasswordBody> }>(
+  app.post(
     '/api/me/password',
     {
       schema: {
@@ -156,39 +142,17 @@ export function authRoutes(app: FastifyInstance, deps: PortalDeps): void {
         body: PasswordBody,
         response: withErrors({ 204: Type.Null() }),
       },
+      config: { rateLimit: { max: 10, timeWindow: '1 minute' } },
     },
     async (request, reply) => {
-      const auth = request.auth!;
-      const user = await db
-        .selectFrom('users')
-        .select(['password_hash', 'email'])
-        .where('id', '=', auth.user.id)
-        .executeTakeFirstOrThrow();
-      if (!(await verifyPassword(user.password_hash, request.body.currentPassword))) {
-        throw new HttpError(400, 'INVALID_CREDENTIALS', 'current password is wrong', {
-          field: 'currentPassword',
-        });
-      }
-      checkPasswordPolicy(request.body.newPassword, user.email);
-      const hash = await hashPassword(request.body.newPassword);
-      await db.transaction().execute(async (trx) => {
-        await trx
-          .updateTable('users')
-          .set({ password_hash: hash, updated_at: Date.now() })
-          .where('id', '=', auth.user.id)
-          .execute();
-        await destroyUserSessions(trx, auth.user.id);
-        await appendAudit(trx, {
-          actorId: auth.user.id,
-          actorRole: auth.user.role,
-          action: 'auth.password-changed',
-          outcome: 'success',
-          ip: clientIp(request),
-        });
-        const session = await createSession(trx, auth.user.id, clientIp(request), policy);
-        setSessionCookie(reply, session.id, Math.floor(policy.absoluteMs / 1000));
-      });
-      return reply.status(204).send();
+      const session = await accounts.changePassword(
+        userActorOf(request),
+        request.body.currentPassword,
+        request.body.newPassword,
+        policy,
+      );
+      setSessionCookie(reply, session.id, maxAge);
+      return reply.status(204).send(null);
     },
   );
 
@@ -198,17 +162,14 @@ export function authRoutes(app: FastifyInstance, deps: PortalDeps): void {
       schema: {
         tags: ['auth'],
         summary: 'Whether the first admin account still has to be created',
-        response: { 200: Type.Object({ needed: Type.Boolean() }) },
+        response: { 200: SetupNeeded },
       },
       config: { public: true },
     },
-    async () => {
-      const admin = await db.selectFrom('users').select('id').where('role', '=', 'admin').executeTakeFirst();
-      return { needed: !admin };
-    },
+    async () => ({ needed: !(await accounts.adminExists()) }),
   );
 
-  app.post<{ Body: Static<typeof SetupBody> }>(
+  app.post(
     '/api/setup',
     {
       schema: {
@@ -220,56 +181,22 @@ export function authRoutes(app: FastifyInstance, deps: PortalDeps): void {
       config: { public: true, rateLimit: { max: 10, timeWindow: '1 minute' } },
     },
     async (request, reply) => {
-      const { token, name } = request.body;
-      const email = request.body.email.trim().toLowerCase();
-      checkPasswordPolicy(request.body.password, email);
-      const hash = await hashPassword(request.body.password);
-      const id = randomUUID();
-      const now = Date.now();
-      const session = await db.transaction().execute(async (trx) => {
-        const row = await trx
-          .selectFrom('setup_tokens')
-          .selectAll()
-          .where('token_hash', '=', sha256(token))
-          .executeTakeFirst();
-        if (!row || row.used_at !== null || row.expires_at < now)
-          throw new HttpError(403, 'SETUP_TOKEN_INVALID', 'the setup token is wrong, used or expired');
-        if (await trx.selectFrom('users').select('id').where('role', '=', 'admin').executeTakeFirst())
-          throw conflict('SETUP_DONE', 'an admin exists already');
-        if (await trx.selectFrom('users').select('id').where('email', '=', email).executeTakeFirst())
-          throw conflict('ALREADY_REGISTERED', 'this email is taken');
-        await trx
-          .updateTable('setup_tokens')
-          .set({ used_at: now })
-          .where('token_hash', '=', row.token_hash)
-          .execute();
-        await trx
-          .insertInto('users')
-          .values({
-            id,
-            email,
-            password_hash: hash,
-            role: 'admin',
-            name: name.trim(),
-            status: 'active',
-            created_at: now,
-            updated_at: now,
-          })
-          .execute();
-        await appendAudit(trx, {
-          actorId: id,
-          actorRole: 'admin',
-          action: 'user.created',
-          outcome: 'success',
-          ip: clientIp(request),
-          details: { role: 'admin', via: 'setup' },
-        });
-        return createSession(trx, id, clientIp(request), policy);
-      });
-      setSessionCookie(reply, session.id, Math.floor(policy.absoluteMs / 1000));
-      return reply
-        .status(201)
-        .send(await describeMe(deps, { id, role: 'admin', name: name.trim(), email }, session.csrfToken));
+      const b = request.body;
+      const created = await accounts.createAccount(
+        { role: 'admin', email: b.email, name: b.name, password: b.password },
+        actorOf(request),
+        'setup',
+        AccountRepository.consumeSetupToken(b.token),
+      );
+      // The new admin's session is at the `enroll` stage: a passkey or authenticator app comes next.
+      const { session, user, stage } = await accounts.signIn(
+        created.email,
+        b.password,
+        clientIp(request),
+        policy,
+      );
+      setSessionCookie(reply, session.id, maxAge);
+      return reply.status(201).send(await meOf(deps, user, session.csrfToken, stage));
     },
   );
 }

@@ -1,5 +1,5 @@
 import { createHash, randomBytes } from 'node:crypto';
-import type { Executor } from '../../store/db/Db.js';
+import type { Executor } from '../../store/index.js';
 
 /** While no admin exists: a fresh one-time token (24 h) for creating the first admin, printed at start. */
 export async function setupTokenIfNeeded(db: Executor, now = Date.now()): Promise<string | undefined> {

@@ -1,58 +1,15 @@
-import { Type } from '@sinclair/typebox';
-import { revocationReasonName } from '../../core/verify/revocationReasons.js';
-import type { DocumentListRow } from '../../store/documents/documentRows.js';
+import { revocationReasonName } from '../../core/index.js';
+import type { DocumentListRow } from '../../store/index.js';
 
 export type AnchorStatus = 'pending' | 'anchored' | 'revoked' | 'failed';
-
-export const DocumentSchema = Type.Object(
-  {
-    id: Type.String(),
-    title: Type.String(),
-    docType: Type.String(),
-    fileName: Type.String(),
-    mimeType: Type.String(),
-    size: Type.Number(),
-    docHash: Type.String(),
-    issuedAt: Type.Number({ description: 'unix seconds' }),
-    status: Type.Union([
-      Type.Literal('pending'),
-      Type.Literal('anchored'),
-      Type.Literal('revoked'),
-      Type.Literal('failed'),
-    ]),
-    patient: Type.Object({ id: Type.String(), name: Type.String() }),
-    issuer: Type.Object({
-      id: Type.String(),
-      name: Type.String(),
-      registrationNumber: Type.Union([Type.String(), Type.Null()]),
-      address: Type.String(),
-    }),
-    anchor: Type.Union([
-      Type.Object({
-        blockNumber: Type.Number(),
-        txHash: Type.Union([Type.String(), Type.Null()]),
-        anchoredAt: Type.Union([Type.Number(), Type.Null()]),
-      }),
-      Type.Null(),
-    ]),
-    revocation: Type.Union([
-      Type.Object({ at: Type.Number(), reason: Type.Number(), reasonName: Type.String() }),
-      Type.Null(),
-    ]),
-    requestId: Type.Union([Type.String(), Type.Null()]),
-    createdAt: Type.Number(),
-    sharedWithMe: Type.Optional(
-      Type.Boolean({ description: 'in a doctor’s list: shared with you by the patient' }),
-    ),
-  },
-  { $id: 'Document' },
-);
 
 /** pending → anchored (with block) → revoked; `failed` when the chain refused its batch. */
 export function anchorStatus(r: DocumentListRow): AnchorStatus {
   if (r.status === 'revoked') return 'revoked';
   if (r.batch_status === 'failed') return 'failed';
-  return r.leaf_status === 'anchored' && r.batch_status === 'confirmed' ? 'anchored' : 'pending';
+  // Confirmed and final both count; built/sent/mined (and a batch sent back after a reorg) are pending.
+  const batchAnchored = r.batch_status === 'confirmed' || r.batch_status === 'final';
+  return r.leaf_status === 'anchored' && batchAnchored ? 'anchored' : 'pending';
 }
 
 export function documentView(r: DocumentListRow) {
@@ -84,6 +41,8 @@ export function documentView(r: DocumentListRow) {
           }
         : null,
     requestId: r.request_id,
+    // Whether the issuing doctor's passkey signed the leaf; `awaited`: not anchored until they do.
+    signature: r.issue_signature ?? 'none',
     createdAt: r.created_at,
   };
 }

@@ -15,7 +15,7 @@ export const FILE_KINDS: Record<
 
 export const HEAD_BYTES = 16;
 
-const unsupported = (message: string) => new HttpError(415, 'UNSUPPORTED_FILE_TYPE', message);
+const unsupported = (message: string) => new HttpError('UNSUPPORTED_FILE_TYPE', message);
 
 function extensionOf(fileName: string): string {
   const dot = fileName.lastIndexOf('.');

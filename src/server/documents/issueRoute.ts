@@ -1,82 +1,92 @@
 import type { Multipart } from '@fastify/multipart';
-import { Type } from '@sinclair/typebox';
-import { randomBytes, randomUUID } from 'node:crypto';
+import { createHash } from 'node:crypto';
 import type { FastifyInstance } from 'fastify';
-import type { Hex } from 'viem';
-import { isBytes32, toHex } from '../../core/hash/hex.js';
-import { computeLeaf } from '../../core/leaf/computeLeaf.js';
-import { parseDocType } from '../../core/leaf/docType.js';
-import { parsePatientId } from '../../core/patientId/parsePatientId.js';
-import { patientRef } from '../../core/patientId/patientRef.js';
-import { enqueueLeaves } from '../../store/anchorQueue/anchorQueue.js';
-import { appendAudit } from '../../store/audit/appendAudit.js';
-import { seal } from '../../store/crypto/keyWrap.js';
-import type { Executor } from '../../store/db/Db.js';
-import { clientIp } from '../auth/authPlugin.js';
-import { HttpError, badRequest, notFound } from '../http/HttpError.js';
-import { withErrors } from '../http/schemas.js';
+import { ISSUE_FIELDS, Issued, withErrors } from '../../api/index.js';
+import { isBytes32, parseDocType, parsePatientId } from '../../core/index.js';
+import { Type } from '@sinclair/typebox';
+import { seal, type IssueInput, type IssuedDocument } from '../../store/index.js';
+import { signatureAsked } from './signatureAsked.js';
+import { userActorOf } from '../auth/actorOf.js';
+import { badRequest, httpError } from '../http/HttpError.js';
 import type { PortalDeps } from '../PortalDeps.js';
-import { receiveUpload, type ReceivedFile } from './receiveUpload.js';
+import { IDEMPOTENCY_KEY_HEADER_DESCRIPTION, idempotencyKeyOf, staleAfterMs } from './idempotencyKeyOf.js';
+import { multipartError } from './multipartError.js';
+import {
+  receiveUpload,
+  STAMPABLE,
+  storeBytes,
+  tooLarge,
+  type HeldFile,
+  type ReceivedFile,
+} from './receiveUpload.js';
+import { newStamp } from '../stamps/newStamp.js';
+import { stampSummary } from '../stamps/stampSummary.js';
+import { NOT_STAMPED, stampUpload } from '../stamps/stampUpload.js';
 
-const FIELDS = ['requestId', 'patientId', 'docType', 'title', 'sha256'] as const;
-type Field = (typeof FIELDS)[number];
-
-const Issued = Type.Object({
-  id: Type.String(),
-  docHash: Type.String(),
-  leaf: Type.String(),
-  status: Type.Literal('pending'),
-});
+type Field = (typeof ISSUE_FIELDS)[number];
 const UUID_RE = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
+/** Room for the form's text fields and multipart headers around the file (titles are ≤ 200 characters). */
+const MULTIPART_OVERHEAD_BYTES = 64 * 1024;
 
-/** The patient a document is for: by an open request to this doctor, by account id, or by their patient id number. */
-async function resolvePatient(
-  db: Executor,
-  deps: PortalDeps,
-  doctorId: string,
-  f: Partial<Record<Field, string>>,
-) {
+/**
+ * What makes two uploads the same request: the file's SHA-256, its name and type, and every form
+ * field as sent. A retry must match it exactly to be answered with the first attempt's document.
+ */
+function fingerprintOf(file: ReceivedFile | HeldFile, fields: Partial<Record<Field, string>>): string {
+  // The upload's own hash: a stamped file differs on every attempt (each gets a fresh code).
+  const parts = [file.uploadHash, file.fileName, file.mime, ...ISSUE_FIELDS.map((f) => fields[f] ?? null)];
+  return createHash('sha256').update(JSON.stringify(parts)).digest('hex');
+}
+
+/** Who the document is for, from the form: an open request, an account id, or a patient id number. */
+export function target(f: Partial<Record<Field, string>>): Pick<IssueInput, 'requestId' | 'patient'> {
   if (f.requestId !== undefined) {
     if (!UUID_RE.test(f.requestId))
       throw badRequest('VALIDATION_FAILED', 'requestId must be a UUID', 'requestId');
-    const r = await db
-      .selectFrom('doc_requests')
-      .select(['patient_id', 'status', 'doc_type'])
-      .where('id', '=', f.requestId)
-      .where('doctor_id', '=', doctorId)
-      .executeTakeFirst();
-    if (!r) throw notFound('no such request');
-    if (r.status !== 'open')
-      throw badRequest('REQUEST_CLOSED', `the request is ${r.status} already`, 'requestId');
-    return { patientId: r.patient_id, requestDocType: r.doc_type };
+    return { requestId: f.requestId.toLowerCase() };
   }
   const raw = f.patientId?.trim();
   if (!raw) throw badRequest('VALIDATION_FAILED', 'give requestId or patientId', 'patientId');
-  if (UUID_RE.test(raw)) {
-    const p = await db.selectFrom('patients').select('user_id').where('user_id', '=', raw).executeTakeFirst();
-    if (!p) throw notFound('no such patient');
-    return { patientId: p.user_id, requestDocType: undefined };
-  }
+  if (UUID_RE.test(raw)) return { patient: { accountId: raw.toLowerCase() } };
   const id = parsePatientId(raw);
   if (!id.ok) throw badRequest(id.code, id.message, 'patientId');
-  const p = await db
-    .selectFrom('patients')
-    .select('user_id')
-    .where('patient_ref', '=', patientRef(deps.patientRefSecret, id.value))
-    .executeTakeFirst();
-  if (!p) throw notFound('no patient is registered with this id');
-  return { patientId: p.user_id, requestDocType: undefined };
+  return { patient: { patientId: id.value } };
 }
 
 /**
+ * The 201 body: the document is stored and waits for its anchor; whether it carries a stamp, and if not
+ * why; and, when the doctor has passkeys, the WebAuthn request their browser answers to sign the leaf.
+ */
+const answer = (d: IssuedDocument, stamped: boolean, stampNote: string | undefined, rpId: string) => ({
+  id: d.id,
+  docHash: d.docHash,
+  leaf: d.leaf,
+  status: 'pending' as const,
+  patient: d.held ? ('invited' as const) : ('account' as const),
+  stamped,
+  ...(stampNote !== undefined ? { stampNote } : {}),
+  ...(d.signature ? { signature: signatureAsked(d.signature, rpId) } : {}),
+});
+
+/**
  * POST /api/documents (doctor, multipart): the paper's "grant the document". The file is streamed
- * once (type check, SHA-256, encryption); then the fields are checked; then the blob is moved into
- * place and the document row, its anchoring job and its audit row commit in one transaction. Any
- * failure before that commit leaves nothing stored.
+ * once (type check, SHA-256, encryption) into a temp blob; then the fields are checked; then the blob is
+ * moved into place and DocumentRepository.issue commits the document, its anchoring job, the request's
+ * close and the audit row in one transaction. Any failure before that commit leaves nothing stored.
+ *
+ * With an Idempotency-Key the key is reserved for the doctor before the upload is read (a concurrent
+ * retry is 409), completed with the 201 in the issuing transaction, and released if the attempt fails.
+ * A later retry with the same key is read (to fingerprint it, its temp blob discarded) and answered with
+ * the stored 201 if it is the same request, 422 if it is not: a client that lost the answer to a
+ * connection reset can retry without issuing the document twice.
  */
 export function issueRoute(app: FastifyInstance, deps: PortalDeps): void {
-  const db = deps.db.kysely;
   const limit = deps.config.maxUploadMb * 1024 * 1024;
+  // Stamping edits the whole PDF in memory: up to this size an upload is held, past it it streams.
+  const holdBytes = deps.config.stampMaxMb * 1024 * 1024;
+  const staleAfter = staleAfterMs(deps.config.uploadTimeoutSeconds);
+  const keys = deps.repos.documents.idempotencyKeys;
+  const rpId = new URL(deps.config.publicUrl).hostname;
 
   app.post(
     '/api/documents',
@@ -84,45 +94,92 @@ export function issueRoute(app: FastifyInstance, deps: PortalDeps): void {
       schema: {
         tags: ['documents'],
         summary:
-          'Issue a document to a patient (doctor; multipart: file, requestId or patientId, docType, title, optional sha256)',
+          'Issue a document to a patient (doctor; multipart: file, requestId or patientId, docType, title, optional sha256 of the file as sent). PDFs and images get a verification stamp (images inside a PDF) before they are hashed: the 201 docHash is the stamped file’s',
         consumes: ['multipart/form-data'],
+        // Documented here, checked by idempotencyKeyOf (its 400 names the header).
+        headers: Type.Object({
+          'idempotency-key': Type.Optional(Type.String({ description: IDEMPOTENCY_KEY_HEADER_DESCRIPTION })),
+        }),
         response: withErrors({
           201: Issued,
+          408: Type.Ref('Error'),
           413: Type.Ref('Error'),
           415: Type.Ref('Error'),
           422: Type.Ref('Error'),
-          503: Type.Ref('Error'),
         }),
       },
       config: { roles: ['doctor'] },
     },
     async (request, reply) => {
-      if (!request.isMultipart())
-        throw new HttpError(415, 'UNSUPPORTED_MEDIA_TYPE', 'send multipart/form-data');
-      const doctor = request.auth!.user;
+      if (!request.isMultipart()) throw httpError('UNSUPPORTED_MEDIA_TYPE', 'send multipart/form-data');
+      // A body announced larger than the file limit plus the form's other fields cannot succeed: refused
+      // before a byte of it is read, and the connection closed so the client stops sending.
+      const announced = Number(request.headers['content-length']);
+      if (Number.isFinite(announced) && announced > limit + MULTIPART_OVERHEAD_BYTES) {
+        void reply.header('connection', 'close');
+        throw tooLarge(limit);
+      }
+      if (
+        !(await deps.blobs.hasRoomFor(
+          Number(request.headers['content-length']) || 0,
+          deps.config.minFreeMb * 2 ** 20,
+        ))
+      )
+        throw httpError(
+          'INSUFFICIENT_STORAGE',
+          'the file store is nearly full: no uploads until space is freed',
+        );
+      const doctor = userActorOf(request);
+      const key = idempotencyKeyOf(request.headers['idempotency-key']);
+      const earlier = key === undefined ? undefined : await keys.reserve(doctor.id, key, staleAfter);
+      if (earlier?.kind === 'in_flight')
+        throw httpError(
+          'IDEMPOTENCY_KEY_IN_FLIGHT',
+          'an upload with this Idempotency-Key is still being processed: retry when it has finished',
+        );
+      // Ours until the issuing transaction completes it; released in `finally` if it never does.
+      let claim = earlier?.kind === 'reserved' ? earlier.claim : undefined;
       const fields: Partial<Record<Field, string>> = {};
-      let file: ReceivedFile | undefined;
+      let file: ReceivedFile | HeldFile | undefined;
+      // The file as it will be stored (stamped, when it could be): what is committed or discarded.
+      let stored: ReceivedFile | undefined;
       try {
-        for await (const part of request.parts() as AsyncIterable<Multipart>) {
-          if (part.type === 'file') {
-            if (part.fieldname !== 'file' || file) {
-              part.file.resume();
-              throw badRequest('VALIDATION_FAILED', 'send exactly one file, in the field "file"', 'file');
+        try {
+          for await (const part of request.parts() as AsyncIterable<Multipart>) {
+            if (part.type === 'file') {
+              if (part.fieldname !== 'file' || file) {
+                part.file.resume();
+                throw badRequest('VALIDATION_FAILED', 'send exactly one file, in the field "file"', 'file');
+              }
+              file = await receiveUpload(part, deps.blobs, limit, holdBytes);
+            } else if (
+              (ISSUE_FIELDS as readonly string[]).includes(part.fieldname) &&
+              typeof part.value === 'string'
+            ) {
+              fields[part.fieldname as Field] = part.value;
             }
-            file = await receiveUpload(part, deps.blobs, limit);
-          } else if (
-            (FIELDS as readonly string[]).includes(part.fieldname) &&
-            typeof part.value === 'string'
-          ) {
-            fields[part.fieldname as Field] = part.value;
           }
+        } catch (error) {
+          throw multipartError(error);
         }
         if (!file) throw badRequest('VALIDATION_FAILED', 'the file is missing', 'file');
         const received = file;
-
-        const { patientId, requestDocType } = await resolvePatient(db, deps, doctor.id, fields);
-        const docType = parseDocType(fields.docType ?? requestDocType ?? '');
-        if (!docType.ok) throw badRequest(docType.code, docType.message, 'docType');
+        const fingerprint = key === undefined ? undefined : fingerprintOf(received, fields);
+        if (earlier?.kind === 'done') {
+          if (fingerprint !== earlier.fingerprint)
+            throw httpError(
+              'IDEMPOTENCY_KEY_REUSED',
+              'this Idempotency-Key was used for a different upload: use a new key for a new document',
+            );
+          // Gone before the answer, not after it: a replay leaves no trace of its own upload.
+          if (!('held' in received)) await deps.blobs.discard(received.blob);
+          return await reply
+            .status(earlier.response.status as 201) // only 201s are stored
+            .header('idempotent-replayed', 'true')
+            .send(earlier.response.body);
+        }
+        const docType = fields.docType === undefined ? undefined : parseDocType(fields.docType);
+        if (docType && !docType.ok) throw badRequest(docType.code, docType.message, 'docType');
         const title = (fields.title ?? '').trim();
         if (title.length < 1 || title.length > 200)
           throw badRequest('VALIDATION_FAILED', 'title must be 1-200 characters', 'title');
@@ -133,107 +190,98 @@ export function issueRoute(app: FastifyInstance, deps: PortalDeps): void {
             .replace(/^(0x)?/, '0x');
           if (!isBytes32(expected))
             throw badRequest('VALIDATION_FAILED', 'sha256 must be 64 hex digits', 'sha256');
-          if (expected !== received.docHash)
-            throw new HttpError(
-              422,
+          if (expected !== received.uploadHash)
+            throw httpError(
               'HASH_MISMATCH',
               'the file does not match the expected SHA-256: it changed in transit',
-              { field: 'sha256' },
+              {
+                field: 'sha256',
+              },
             );
         }
-        const usage = await db
-          .selectFrom('documents')
-          .select((eb) => [
-            eb.fn.countAll<number>().as('n'),
-            eb.fn.coalesce(eb.fn.sum<number>('size'), eb.lit(0)).as('bytes'),
-          ])
-          .where('issuer_id', '=', doctor.id)
-          .executeTakeFirstOrThrow();
-        if (
-          Number(usage.n) + 1 > deps.config.quotaDocuments ||
-          Number(usage.bytes) + received.size > deps.config.quotaMb * 1024 * 1024
-        ) {
-          throw new HttpError(403, 'QUOTA_EXCEEDED', 'your document quota is used up: ask an administrator');
-        }
-        const patient = await db
-          .selectFrom('patients')
-          .select('patient_ref')
-          .where('user_id', '=', patientId)
-          .executeTakeFirstOrThrow();
-        const issuer = await db
-          .selectFrom('doctors')
-          .select('issuer_address')
-          .where('user_id', '=', doctor.id)
-          .executeTakeFirstOrThrow();
-
-        const id = randomUUID();
-        const now = Date.now();
-        const fieldsForLeaf = {
-          docHash: received.docHash,
-          salt: toHex(randomBytes(32)),
-          patientRef: patient.patient_ref as Hex,
-          issuer: issuer.issuer_address as Hex,
-          docType: docType.value,
-          issuedAt: Math.floor(now / 1000),
-        };
-        const leaf = computeLeaf(fieldsForLeaf);
-        await deps.blobs.commit(received.blob);
-        try {
-          await db.transaction().execute(async (trx) => {
-            await trx
-              .insertInto('documents')
-              .values({
-                id,
-                patient_id: patientId,
-                issuer_id: doctor.id,
-                request_id: fields.requestId ?? null,
-                doc_type: docType.value,
-                title,
-                file_name: received.fileName,
-                mime_type: received.mime,
-                size: received.size,
-                doc_hash: received.docHash,
-                salt: fieldsForLeaf.salt,
-                patient_ref: fieldsForLeaf.patientRef,
-                issuer_address: fieldsForLeaf.issuer,
-                issued_at: fieldsForLeaf.issuedAt,
-                leaf,
-                blob_key: received.blob.key,
-                wrapped_key: seal(deps.masterKey, received.dataKey, `doc-key:${id}`),
-                status: 'active',
-                revoked_at: null,
-                revoke_reason: null,
-                created_at: now,
-              })
-              .execute();
-            await enqueueLeaves(trx, [leaf], now);
-            if (fields.requestId !== undefined) {
-              await trx
-                .updateTable('doc_requests')
-                .set({ status: 'issued', document_id: id, updated_at: now })
-                .where('id', '=', fields.requestId)
-                .execute();
-            }
-            await appendAudit(trx, {
-              actorId: doctor.id,
-              actorRole: 'doctor',
-              action: 'document.issued',
-              outcome: 'success',
-              documentId: id,
-              subjectId: patientId,
-              ip: clientIp(request),
-              details: { docType: docType.value, size: received.size },
-            });
+        const who = target(fields);
+        let stamp: { stampId: string; key: Uint8Array; summary: unknown } | undefined;
+        let stampNote: string | undefined;
+        const issuedAt = Math.floor(Date.now() / 1000);
+        if ('held' in received) {
+          const patient = await deps.repos.documents.describePatient({
+            doctorId: doctor.id,
+            ...who,
+            ...(docType?.ok ? { docType: docType.value } : {}),
           });
+          const fresh = await newStamp(deps.config.publicUrl);
+          const made = await stampUpload(received, fresh.mark, title);
+          stored = await storeBytes(deps.blobs, made.bytes, { ...made, uploadHash: received.uploadHash });
+          if (made.stamped) {
+            const names = await deps.repos.documents.namesOf(doctor.id, null);
+            stamp = {
+              stampId: fresh.code.stampId,
+              key: fresh.key,
+              summary: stampSummary({
+                docType: patient.docType,
+                title,
+                issuedAt,
+                doctor: { name: names.issuer, registrationNumber: names.registrationNumber },
+                institution: deps.config.institutionName,
+                patient,
+              }),
+            };
+          } else stampNote = made.note;
+        } else {
+          stored = received;
+          if (STAMPABLE.includes(received.kind)) stampNote = NOT_STAMPED.tooLarge(deps.config.stampMaxMb);
+        }
+        const file_ = stored;
+        await deps.blobs.commit(file_.blob);
+        try {
+          const issued = await deps.repos.documents.issue(doctor, {
+            doctorId: doctor.id,
+            ...who,
+            ...(docType?.ok ? { docType: docType.value } : {}),
+            title,
+            issuedAt,
+            file: {
+              docHash: file_.docHash,
+              size: file_.size,
+              mime: file_.mime,
+              fileName: file_.fileName,
+              blobKey: file_.blob.key,
+            },
+            ...(stamp ? { stamp } : {}),
+            wrapKey: (id) => seal(deps.masterKey, file_.dataKey, `doc-key:${id}`),
+            quota: { documents: deps.config.quotaDocuments, bytes: deps.config.quotaMb * 1024 * 1024 },
+            ...(key !== undefined && claim !== undefined && fingerprint !== undefined
+              ? {
+                  idempotency: {
+                    key,
+                    claim,
+                    fingerprint,
+                    response: (d) => ({ status: 201, body: answer(d, stamp !== undefined, stampNote, rpId) }),
+                  },
+                }
+              : {}),
+          });
+          claim = undefined;
+          deps.engine.kick();
+          return await reply.status(201).send(answer(issued, stamp !== undefined, stampNote, rpId));
         } catch (error) {
-          await deps.blobs.delete(received.blob.key);
+          // A failed delete must not hide the real error: the reconciler removes the orphan later.
+          await deps.blobs
+            .delete(file_.blob.key)
+            .catch((e: unknown) => deps.log.warn({ err: e }, 'could not delete an uncommitted blob'));
           throw error;
         }
-        deps.engine.kick();
-        return reply.status(201).send({ id, docHash: received.docHash, leaf, status: 'pending' });
       } finally {
         // Until committed, a received file is only a temp blob: any failure above leaves nothing behind.
-        if (file) await deps.blobs.discard(file.blob);
+        if (file && !('held' in file)) await deps.blobs.discard(file.blob);
+        if (stored && stored !== file) await deps.blobs.discard(stored.blob);
+        // A failed attempt gives its key back, so the client can retry with it.
+        if (key !== undefined && claim !== undefined)
+          await keys
+            .release(doctor.id, key, claim)
+            .catch((error: unknown) =>
+              deps.log.error({ err: error }, 'could not release an idempotency key; it expires when stale'),
+            );
       }
     },
   );

@@ -1,10 +1,7 @@
 import { Readable } from 'node:stream';
 import type { FastifyReply } from 'fastify';
-import { isMedproofError } from '../../core/errors/MedproofError.js';
-import type { ActorRole } from '../../store/audit/appendAudit.js';
-import { unseal } from '../../store/crypto/keyWrap.js';
-import { decryptChunks } from '../../store/crypto/streamCipher.js';
-import type { DocumentRow } from '../../store/documents/documentRows.js';
+import { isMedproofError, type AuditAction } from '../../core/index.js';
+import { decryptChunks, unseal, type ActorRole, type DocumentRow } from '../../store/index.js';
 import type { PortalDeps } from '../PortalDeps.js';
 import { HttpError } from '../http/HttpError.js';
 import { contentDisposition } from './fileTypes.js';
@@ -27,8 +24,8 @@ export async function serveContent(
   reader: Reader,
   details: Record<string, unknown> = {},
 ): Promise<FastifyReply> {
-  if (!doc.blob_key || !doc.wrapped_key) throw new HttpError(404, 'NOT_FOUND', 'this document was erased');
-  const audit = (outcome: 'success' | 'failure', action: string, extra: Record<string, unknown> = {}) =>
+  if (!doc.blob_key || !doc.wrapped_key) throw new HttpError('NOT_FOUND', 'this document was erased');
+  const audit = (outcome: 'success' | 'failure', action: AuditAction, extra: Record<string, unknown> = {}) =>
     deps.audit.append({
       ...reader,
       action,
@@ -46,7 +43,6 @@ export async function serveContent(
       deps.log.error({ documentId: doc.id, alert: 'FILE_MISSING' }, 'a document’s stored file is missing');
       await audit('failure', 'document.file-missing');
       throw new HttpError(
-        404,
         'FILE_MISSING',
         'the stored file for this document is missing; the administrators have been alerted',
       );

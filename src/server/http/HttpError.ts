@@ -1,34 +1,40 @@
-import { MedproofError } from '../../core/errors/MedproofError.js';
+import { ERROR_CATALOG, MedproofError, type ErrorCatalogEntry, type ErrorCode } from '../../core/index.js';
 
-/** An expected failure with its HTTP status: `{ error: { code, message, field? } }` to the client. */
+export interface HttpErrorExtra {
+  /** The request field at fault, for the UI to show the message beside it. */
+  readonly field?: string;
+  /** Sent as `Retry-After`. */
+  readonly retryAfterSeconds?: number;
+}
+
+/**
+ * An expected failure the API answers as `{ error: { code, message, field? } }`. The status is the
+ * catalog's for the code, never chosen at the call site, so one code always answers one status.
+ */
 export class HttpError extends MedproofError {
   override name = 'HttpError';
+  readonly status: number;
+
   constructor(
-    readonly status: number,
-    code: string,
+    code: ErrorCode,
     message: string,
-    readonly extra: { readonly field?: string; readonly retryAfterSeconds?: number } = {},
+    readonly extra: HttpErrorExtra = {},
   ) {
     super(code, message);
+    const entry: ErrorCatalogEntry = ERROR_CATALOG[code];
+    // A code without a status is a bug at the call site: answer it as a 500 rather than guess.
+    this.status = entry.http ?? 500;
   }
 }
 
-export const badRequest = (code: string, message: string, field?: string) =>
-  new HttpError(400, code, message, field ? { field } : {});
-export const unauthorized = (code = 'AUTH_REQUIRED', message = 'sign in first') =>
-  new HttpError(401, code, message);
-export const forbidden = (code = 'FORBIDDEN', message = 'not allowed for your role') =>
-  new HttpError(403, code, message);
+export const httpError = (code: ErrorCode, message: string, extra?: HttpErrorExtra) =>
+  new HttpError(code, message, extra);
+export const badRequest = (code: ErrorCode, message: string, field?: string) =>
+  new HttpError(code, message, field ? { field } : {});
+export const unauthorized = (code: ErrorCode = 'AUTH_REQUIRED', message = 'sign in first') =>
+  new HttpError(code, message);
+export const forbidden = (code: ErrorCode = 'FORBIDDEN', message = 'not allowed for your role') =>
+  new HttpError(code, message);
 /** Also what another user's document answers: its existence is not revealed. */
-export const notFound = (what = 'not found') => new HttpError(404, 'NOT_FOUND', what);
-export const conflict = (code: string, message: string) => new HttpError(409, code, message);
-
-/** Status for codes thrown below the HTTP layer (store, chain, core). */
-export const STATUS_OF: Record<string, number> = {
-  PATIENT_ID_INVALID: 400,
-  BAD_DOC_TYPE: 400,
-  FILE_MISSING: 404,
-  STORAGE_UNAVAILABLE: 503,
-  CHAIN_UNREACHABLE: 503,
-  INTEGRITY_FAILURE: 500,
-};
+export const notFound = (what = 'not found') => new HttpError('NOT_FOUND', what);
+export const conflict = (code: ErrorCode, message: string) => new HttpError(code, message);

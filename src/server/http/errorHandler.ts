@@ -1,58 +1,75 @@
 import type { FastifyError, FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
-import { MedproofError } from '../../core/errors/MedproofError.js';
-import { HttpError, STATUS_OF } from './HttpError.js';
+import { MedproofError, httpStatusOf } from '../../core/index.js';
+import { isDatabaseUnavailable } from '../../store/index.js';
+import { HttpError } from './HttpError.js';
+import { sentencesFor, type FieldProblem } from './validationSentences.js';
 
 export interface ErrorBody {
-  error: { code: string; message: string; field?: string; correlationId?: string };
-}
-
-function validationField(error: FastifyError): string | undefined {
-  const v = error.validation?.[0];
-  if (!v) return undefined;
-  const missing = (v.params as { missingProperty?: string } | undefined)?.missingProperty;
-  const path = v.instancePath.replace(/^\//, '').replaceAll('/', '.');
-  return [path, missing].filter(Boolean).join('.') || undefined;
+  error: {
+    code: string;
+    message: string;
+    field?: string;
+    fields?: FieldProblem[];
+    correlationId?: string;
+  };
 }
 
 /**
  * One error path for the whole API. Expected failures answer with their status and stable code;
- * schema violations with 400 VALIDATION_FAILED naming the field; anything else is a bug: a generic
+ * schema violations with 400 VALIDATION_FAILED naming every field, each with a sentence; anything else is a bug: a generic
  * 500 with a correlation id (the log has the rest), never a stack trace, and the process keeps serving.
  */
 export function installErrorHandler(app: FastifyInstance): void {
   app.setErrorHandler((error: FastifyError | MedproofError, request: FastifyRequest, reply: FastifyReply) => {
-    if (error instanceof HttpError) {
-      if (error.extra.retryAfterSeconds !== undefined)
-        void reply.header('retry-after', String(error.extra.retryAfterSeconds));
-      const body: ErrorBody = {
-        error: {
-          code: error.code,
-          message: error.message,
-          ...(error.extra.field ? { field: error.extra.field } : {}),
-        },
-      };
-      return reply.status(error.status).send(body);
+    // A database that is down, cut or hung is an outage to wait out, not a bug: 503 with Retry-After.
+    // Checked first because the driver's error may arrive wrapped (a MedproofError with it as cause);
+    // an answer the route chose itself (an HttpError) stands.
+    if (!(error instanceof HttpError) && isDatabaseUnavailable(error)) {
+      request.log.warn({ err: error }, 'database unavailable');
+      void reply.header('retry-after', '5');
+      return reply.status(503).send({
+        error: { code: 'DATABASE_UNAVAILABLE', message: 'the database is not answering: try again shortly' },
+      } satisfies ErrorBody);
     }
-    if (error instanceof MedproofError && STATUS_OF[error.code] !== undefined) {
-      const status = STATUS_OF[error.code]!;
-      if (status >= 500) {
-        request.log.error({ err: error, code: error.code }, error.message);
-        if (status === 503) void reply.header('retry-after', '30');
-      }
+    // Every MedproofError answers with its catalog status: HttpErrors from the routes, and codes thrown
+    // below the HTTP layer (store, chain, core) alike. A code the API never answers is a bug: 500.
+    if (error instanceof MedproofError) {
+      const status = error instanceof HttpError ? error.status : (httpStatusOf(error.code) ?? 500);
+      const extra =
+        error instanceof HttpError
+          ? error.extra
+          : {
+              ...(error.field ? { field: error.field } : {}),
+              ...(error.retryAfterSeconds !== undefined
+                ? { retryAfterSeconds: error.retryAfterSeconds }
+                : {}),
+            };
+      if (status >= 500) request.log.error({ err: error, code: error.code }, error.message);
       // A 500 says nothing specific (the audit row and the log do): never a hint about stored data.
       if (status === 500) {
         return reply
           .status(500)
           .send({ error: { code: 'INTERNAL_ERROR', message: 'internal error', correlationId: request.id } });
       }
-      return reply.status(status).send({ error: { code: error.code, message: error.message } });
+      const retryAfter = extra.retryAfterSeconds ?? (status === 503 ? 30 : undefined);
+      if (retryAfter !== undefined) void reply.header('retry-after', String(retryAfter));
+      const body: ErrorBody = {
+        error: { code: error.code, message: error.message, ...(extra.field ? { field: extra.field } : {}) },
+      };
+      return reply.status(status).send(body);
     }
-    const fe = error as FastifyError;
+    const fe = error;
     if (fe.validation) {
-      const field = validationField(fe);
-      return reply
-        .status(400)
-        .send({ error: { code: 'VALIDATION_FAILED', message: fe.message, ...(field ? { field } : {}) } });
+      // Every problem at once, each a sentence beside its field: a form shows them all after one submit.
+      const fields = sentencesFor(fe.validation);
+      const first = fields[0];
+      return reply.status(400).send({
+        error: {
+          code: 'VALIDATION_FAILED',
+          message: fields.map((f) => f.message).join(' ') || 'the request is not valid',
+          ...(first ? { field: first.field, fields } : {}),
+        },
+      } satisfies ErrorBody);
     }
     if (
       fe.statusCode === 413 ||

@@ -1,13 +1,11 @@
 import type { Hex } from 'viem';
-import type { Receipt } from '../../core/receipt/receiptSchema.js';
-import type { Verification } from '../../core/verify/types.js';
-import { verifyDocument } from '../../core/verify/verifyDocument.js';
-import type { DocumentRow } from '../../store/documents/documentRows.js';
+import { verifyDocument, type Verification } from '../../core/index.js';
+import type { DocumentRow } from '../../store/index.js';
 import { documentReceipt } from '../documents/documentReceipt.js';
 import type { PortalDeps } from '../PortalDeps.js';
+import type { PortalVerification } from './PortalVerification.js';
 
-/** A verification answer with the receipt it was checked against (when there is one). */
-export type PortalVerification = Verification & { receipt: Receipt | null };
+export type { PortalVerification };
 
 export const pending = (docHash: Hex): PortalVerification => ({
   verdict: 'PENDING',
@@ -44,7 +42,7 @@ export async function verifyKnownDocument(
   const key = `${doc.leaf}:${docHash}`;
   const hit = deps.verifications.get(key);
   if (hit) return hit;
-  const receipt = await documentReceipt(deps.db.kysely, doc);
+  const receipt = await documentReceipt(deps, doc);
   if (!receipt) return pending(docHash);
   const result = { ...(await verifyWithReceipt(deps, docHash, receipt)), receipt };
   // Could-not-check answers are not kept: the next request tries again.

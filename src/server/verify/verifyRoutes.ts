@@ -3,24 +3,14 @@ import { Type, type Static } from '@sinclair/typebox';
 import { createHash } from 'node:crypto';
 import type { FastifyInstance, FastifyRequest } from 'fastify';
 import type { Hex } from 'viem';
-import { isBytes32 } from '../../core/hash/hex.js';
-import { documentList } from '../../store/documents/documentRows.js';
-import { clientIp } from '../auth/authPlugin.js';
+import { isBytes32 } from '../../core/index.js';
+import { clientIp } from '../auth/actorOf.js';
 import { HttpError, badRequest } from '../http/HttpError.js';
-import { withErrors } from '../http/schemas.js';
+import { VerificationSchema, withErrors, type VerifyJson } from '../../api/index.js';
 import type { PortalDeps } from '../PortalDeps.js';
+import { multipartError } from '../documents/multipartError.js';
 import { tooLarge } from '../documents/receiveUpload.js';
-import { VerificationSchema } from './verificationSchema.js';
 import { verifyKnownDocument, verifyWithReceipt, type PortalVerification } from './verifyKnownDocument.js';
-
-/** The JSON form of the request (documented here; checked in the handler, since multipart shares the route). */
-export const VerifyJson = Type.Object(
-  {
-    docHash: Type.String({ pattern: '^(0x)?[0-9a-fA-F]{64}$', description: 'SHA-256 of the file, hex' }),
-    receipt: Type.Optional(Type.Unknown()),
-  },
-  { additionalProperties: false },
-);
 
 /** Reads a multipart verification: the file is hashed as it streams and never stored; the receipt may be a field or a file. */
 async function readMultipart(
@@ -29,31 +19,35 @@ async function readMultipart(
 ): Promise<{ docHash: Hex; receipt: unknown }> {
   let docHash: Hex | undefined;
   let receiptText: string | undefined;
-  for await (const part of request.parts() as AsyncIterable<Multipart>) {
-    if (part.type === 'file' && part.fieldname === 'file') {
-      const h = createHash('sha256');
-      try {
-        for await (const chunk of part.file as AsyncIterable<Buffer>) h.update(chunk);
-      } catch (error) {
-        if ((error as { code?: string }).code === 'FST_REQ_FILE_TOO_LARGE') throw tooLarge(limitBytes);
-        throw error;
+  try {
+    for await (const part of request.parts() as AsyncIterable<Multipart>) {
+      if (part.type === 'file' && part.fieldname === 'file') {
+        const h = createHash('sha256');
+        try {
+          for await (const chunk of part.file as AsyncIterable<Buffer>) h.update(chunk);
+        } catch (error) {
+          if ((error as { code?: string }).code === 'FST_REQ_FILE_TOO_LARGE') throw tooLarge(limitBytes);
+          throw error;
+        }
+        if (part.file.truncated) throw tooLarge(limitBytes);
+        docHash = `0x${h.digest('hex')}`;
+      } else if (part.type === 'file' && part.fieldname === 'receipt') {
+        const chunks: Buffer[] = [];
+        let n = 0;
+        for await (const chunk of part.file as AsyncIterable<Buffer>) {
+          n += chunk.length;
+          if (n > 64 * 1024) throw badRequest('MALFORMED_RECEIPT', 'the receipt is too large', 'receipt');
+          chunks.push(chunk);
+        }
+        receiptText = Buffer.concat(chunks).toString('utf8');
+      } else if (part.type === 'field' && part.fieldname === 'receipt' && typeof part.value === 'string') {
+        receiptText = part.value;
+      } else if (part.type === 'file') {
+        part.file.resume();
       }
-      if (part.file.truncated) throw tooLarge(limitBytes);
-      docHash = `0x${h.digest('hex')}`;
-    } else if (part.type === 'file' && part.fieldname === 'receipt') {
-      const chunks: Buffer[] = [];
-      let n = 0;
-      for await (const chunk of part.file as AsyncIterable<Buffer>) {
-        n += chunk.length;
-        if (n > 64 * 1024) throw badRequest('MALFORMED_RECEIPT', 'the receipt is too large', 'receipt');
-        chunks.push(chunk);
-      }
-      receiptText = Buffer.concat(chunks).toString('utf8');
-    } else if (part.type === 'field' && part.fieldname === 'receipt' && typeof part.value === 'string') {
-      receiptText = part.value;
-    } else if (part.type === 'file') {
-      part.file.resume();
     }
+  } catch (error) {
+    throw multipartError(error);
   }
   if (!docHash) throw badRequest('VALIDATION_FAILED', 'the file is missing', 'file');
   let receipt: unknown;
@@ -74,7 +68,6 @@ async function readMultipart(
  * either way the verdict is the chain's. A hash the portal never issued is NOT_ANCHORED (NOT_FOUND).
  */
 export function verifyRoutes(app: FastifyInstance, deps: PortalDeps): void {
-  const db = deps.db.kysely;
   app.addSchema(VerificationSchema);
   const limit = deps.config.maxUploadMb * 1024 * 1024;
 
@@ -107,12 +100,10 @@ export function verifyRoutes(app: FastifyInstance, deps: PortalDeps): void {
         docHash = `0x${body.docHash.replace(/^0x/, '').toLowerCase()}`;
         receipt = body.receipt;
       }
-      if (!isBytes32(docHash))
-        throw new HttpError(400, 'VALIDATION_FAILED', 'bad docHash', { field: 'docHash' });
+      if (!isBytes32(docHash)) throw new HttpError('VALIDATION_FAILED', 'bad docHash', { field: 'docHash' });
 
-      const candidates = await documentList(db).where('d.doc_hash', '=', docHash).execute();
-      // The same file can be issued twice: prefer one that is anchored.
-      const known = candidates.find((d) => d.leaf_status === 'anchored') ?? candidates[0];
+      // The same file can be issued twice: the anchored one comes first.
+      const known = (await deps.repos.documents.findByHash(docHash))[0];
       let result: PortalVerification;
       if (receipt !== undefined)
         result = { ...(await verifyWithReceipt(deps, docHash, receipt)), receipt: null };
@@ -146,7 +137,7 @@ export function verifyRoutes(app: FastifyInstance, deps: PortalDeps): void {
           details: { verdict: result.verdict },
         });
       }
-      return { ...result, ...(match ? { issuerName: match.issuer_name } : {}) };
+      return result;
     },
   );
 }

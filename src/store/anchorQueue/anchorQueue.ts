@@ -1,4 +1,4 @@
-import type { Selectable } from 'kysely';
+import { sql, type Selectable } from 'kysely';
 import type { Address, Hex } from 'viem';
 import type { Executor } from '../db/Db.js';
 import type { AnchorBatchesTable, BatchStatus } from '../db/schema.js';
@@ -39,16 +39,78 @@ export async function enqueueLeaves(db: Executor, leaves: readonly Hex[], now = 
 export async function queuedLeaves(
   db: Executor,
   limit: number,
+  /** Lower-case issuer addresses whose documents' leaves are left in the queue for now. */
+  holdIssuers: readonly string[] = [],
 ): Promise<{ leaves: Hex[]; oldestAt: number | undefined }> {
-  const rows = await db
-    .selectFrom('anchor_leaves')
-    .select(['leaf', 'queued_at'])
-    .where('status', '=', 'queued')
-    .orderBy('queued_at')
-    .orderBy('leaf')
-    .limit(limit)
-    .execute();
+  let q = db.selectFrom('anchor_leaves').select(['leaf', 'queued_at']).where('status', '=', 'queued');
+  if (holdIssuers.length > 0)
+    q = q.where((eb) =>
+      eb.not(
+        eb.exists(
+          eb
+            .selectFrom('documents')
+            .select(sql<number>`1`.as('one'))
+            // Both stored lower-case: compared as they are, the unique index on documents.leaf finds
+            // the one row (lower() around it scanned every document for each queued leaf).
+            .whereRef('documents.leaf', '=', 'anchor_leaves.leaf')
+            .where(sql<string>`lower(documents.issuer_address)`, 'in', [...holdIssuers]),
+        ),
+      ),
+    );
+  const rows = await q.orderBy('queued_at').orderBy('leaf').limit(limit).execute();
   return { leaves: rows.map((r) => r.leaf as Hex), oldestAt: rows[0]?.queued_at };
+}
+
+/** Where an issuer's documents stand on their way to the chain (see issuerAnchoring). */
+export interface IssuerAnchoring {
+  /** A document is accepted but its anchor not yet confirmed (queued, or its batch built, sent or mined). */
+  readonly inFlight: boolean;
+  /** The block of the issuer's latest confirmed batch, and when it was confirmed (ms). */
+  readonly last?: { readonly blockNumber: number; readonly confirmedAt: number };
+}
+
+/**
+ * An issuer's documents on their way to the chain. Ending the issuer's term waits for them: registry
+ * v2 judges a leaf by the term at its root's anchoring time, so retiring first would turn the doctor's
+ * last documents into ISSUER_NOT_ACTIVE although they were issued while the doctor was active.
+ */
+export async function issuerAnchoring(db: Executor, issuer: Address): Promise<IssuerAnchoring> {
+  const batches = db
+    .selectFrom('documents')
+    // Both leaves stored lower-case: the unique leaf index joins them. The doctor's documents are found
+    // through the issuer_id index; the address check keeps only leaves naming this address.
+    .innerJoin('anchor_leaves', 'anchor_leaves.leaf', 'documents.leaf')
+    .leftJoin('anchor_batches', 'anchor_batches.id', 'anchor_leaves.batch_id')
+    .where('documents.issuer_id', 'in', (eb) =>
+      eb
+        .selectFrom('doctors')
+        .select('doctors.user_id')
+        .where(sql<string>`lower(doctors.issuer_address)`, '=', issuer.toLowerCase()),
+    )
+    .where(sql<string>`lower(documents.issuer_address)`, '=', issuer.toLowerCase());
+  const inFlight = await batches
+    .select(sql<number>`1`.as('one'))
+    .where((eb) =>
+      eb.or([
+        eb('anchor_leaves.status', '=', 'queued'),
+        eb('anchor_batches.status', 'in', ['built', 'sent', 'mined']),
+      ]),
+    )
+    .limit(1)
+    .executeTakeFirst();
+  const last = await batches
+    .select(['anchor_batches.block_number', 'anchor_batches.confirmed_at'])
+    .where('anchor_batches.status', 'in', ['confirmed', 'final'])
+    .where('anchor_batches.block_number', 'is not', null)
+    .orderBy('anchor_batches.block_number', 'desc')
+    .limit(1)
+    .executeTakeFirst();
+  return {
+    inFlight: inFlight !== undefined,
+    ...(last?.block_number != null && {
+      last: { blockNumber: last.block_number, confirmedAt: last.confirmed_at ?? 0 },
+    }),
+  };
 }
 
 /** Records a batch (root + leaves in tree order) and moves its leaves out of the queue, atomically if `db` is a transaction. */
@@ -79,6 +141,8 @@ export async function insertBatch(
       created_at: now,
       sent_at: null,
       confirmed_at: null,
+      checked_at: null,
+      final_at: null,
     })
     .returning('id')
     .executeTakeFirstOrThrow();
@@ -122,13 +186,39 @@ export interface SignedTx {
   readonly tip: bigint;
 }
 
-/** Persists a signed transaction and marks the batch sent, before the transaction leaves this process. */
+/**
+ * Every batch transition names the state it expects and updates `WHERE id = ? AND status = expected`:
+ * two engines (or a stale step) racing over one row cannot both win. Each returns whether it won; a
+ * step that lost does nothing further.
+ */
+const won = (r: { numUpdatedRows: bigint } | undefined) => (r?.numUpdatedRows ?? 0n) > 0n;
+
+/**
+ * Persists a signed transaction and marks the batch sent, before the transaction leaves this process.
+ * From `built` (a first send) or `sent` (a replacement at the same nonce). Pass a transaction as `db`:
+ * the batch row and its transaction row commit together.
+ */
 export async function recordSigned(
   db: Executor,
   batchId: number,
+  expected: 'built' | 'sent',
   tx: SignedTx,
   now = Date.now(),
-): Promise<void> {
+): Promise<boolean> {
+  const r = await db
+    .updateTable('anchor_batches')
+    .set({
+      status: 'sent',
+      nonce: tx.nonce,
+      tx_hash: lower(tx.hash),
+      sent_at: now,
+      error_code: null,
+      last_error: null,
+    })
+    .where('id', '=', batchId)
+    .where('status', '=', expected)
+    .executeTakeFirst();
+  if (!won(r)) return false;
   // Re-signing a lost batch at the same nonce and fees gives the very same bytes: keep one row, newly dated.
   await db
     .insertInto('anchor_txs')
@@ -143,18 +233,7 @@ export async function recordSigned(
     })
     .onConflict((oc) => oc.column('tx_hash').doUpdateSet({ created_at: now }))
     .execute();
-  await db
-    .updateTable('anchor_batches')
-    .set({
-      status: 'sent',
-      nonce: tx.nonce,
-      tx_hash: lower(tx.hash),
-      sent_at: now,
-      error_code: null,
-      last_error: null,
-    })
-    .where('id', '=', batchId)
-    .execute();
+  return true;
 }
 
 export function txsOf(db: Executor, batchId: number) {
@@ -166,12 +245,17 @@ export function txsOf(db: Executor, batchId: number) {
     .execute();
 }
 
+/**
+ * The root is in a block. `txHash` is null only for an adopted anchor whose transaction was not found
+ * yet: such a batch stays mined (never confirmed) until {@link recordAnchorTx} fills it in.
+ */
 export async function recordMined(
   db: Executor,
   batchId: number,
+  expected: BatchStatus,
   m: { txHash: Hex | null; blockNumber: number; blockHash: Hex | null; anchoredAt: number | null },
-): Promise<void> {
-  await db
+): Promise<boolean> {
+  const r = await db
     .updateTable('anchor_batches')
     .set({
       status: 'mined',
@@ -179,26 +263,106 @@ export async function recordMined(
       block_number: m.blockNumber,
       block_hash: m.blockHash === null ? null : lower(m.blockHash),
       anchored_at: m.anchoredAt,
+      confirmed_at: null,
+      checked_at: null,
+      final_at: null,
       error_code: null,
       last_error: null,
     })
     .where('id', '=', batchId)
-    .execute();
+    .where('status', '=', expected)
+    .executeTakeFirst();
+  if (won(r) && (expected === 'confirmed' || expected === 'final')) {
+    await db
+      .updateTable('anchor_leaves')
+      .set({ status: 'batched' })
+      .where('batch_id', '=', batchId)
+      .execute();
+  }
+  return won(r);
 }
 
-/** Enough blocks on top: the batch and its leaves are anchored. */
-export async function recordConfirmed(db: Executor, batchId: number, now = Date.now()): Promise<void> {
-  await db
+/** The transaction of an adopted anchor, found by its Anchored(root) event. Only while mined without one. */
+export async function recordAnchorTx(db: Executor, batchId: number, txHash: Hex): Promise<boolean> {
+  const r = await db
+    .updateTable('anchor_batches')
+    .set({ tx_hash: lower(txHash) })
+    .where('id', '=', batchId)
+    .where('status', '=', 'mined')
+    .where('tx_hash', 'is', null)
+    .executeTakeFirst();
+  return won(r);
+}
+
+/**
+ * Enough blocks on top: the batch and its leaves are anchored. Only from mined, and only with a real
+ * transaction hash: a receipt never carries a made-up one.
+ */
+export async function recordConfirmed(db: Executor, batchId: number, now = Date.now()): Promise<boolean> {
+  const r = await db
     .updateTable('anchor_batches')
     .set({ status: 'confirmed', confirmed_at: now })
     .where('id', '=', batchId)
-    .execute();
+    .where('status', '=', 'mined')
+    .where('tx_hash', 'is not', null)
+    .executeTakeFirst();
+  if (!won(r)) return false;
   await db.updateTable('anchor_leaves').set({ status: 'anchored' }).where('batch_id', '=', batchId).execute();
+  return true;
+}
+
+/**
+ * Confirmed batches due for a re-check against the chain: the least recently checked first (never
+ * checked before all others), so every one is looked at in turn however many wait.
+ */
+export function confirmedToRecheck(
+  db: Executor,
+  chainId: number,
+  registry: Address,
+  limit: number,
+): Promise<BatchRow[]> {
+  return db
+    .selectFrom('anchor_batches')
+    .selectAll()
+    .where('chain_id', '=', chainId)
+    .where('registry', '=', registry)
+    .where('status', '=', 'confirmed')
+    .orderBy((eb) => eb.fn.coalesce('checked_at', eb.val(0)))
+    .orderBy('id')
+    .limit(limit)
+    .execute();
+}
+
+/** A confirmed batch still holds on chain, not yet final: noted, so the others are checked first next time. */
+export async function recordChecked(db: Executor, batchId: number, now = Date.now()): Promise<boolean> {
+  const r = await db
+    .updateTable('anchor_batches')
+    .set({ checked_at: now })
+    .where('id', '=', batchId)
+    .where('status', '=', 'confirmed')
+    .executeTakeFirst();
+  return won(r);
+}
+
+/** Deep enough (or under the chain's finalized block): no longer re-checked. Only from confirmed. */
+export async function recordFinal(db: Executor, batchId: number, now = Date.now()): Promise<boolean> {
+  const r = await db
+    .updateTable('anchor_batches')
+    .set({ status: 'final', checked_at: now, final_at: now })
+    .where('id', '=', batchId)
+    .where('status', '=', 'confirmed')
+    .executeTakeFirst();
+  return won(r);
 }
 
 /** The chain lost the anchor (reorg, or a dev node restarted from older state): send it again. */
-export async function resetToBuilt(db: Executor, batchId: number, reason: string): Promise<void> {
-  await db
+export async function resetToBuilt(
+  db: Executor,
+  batchId: number,
+  expected: BatchStatus,
+  reason: string,
+): Promise<boolean> {
+  const r = await db
     .updateTable('anchor_batches')
     .set((eb) => ({
       status: 'built',
@@ -208,48 +372,59 @@ export async function resetToBuilt(db: Executor, batchId: number, reason: string
       block_hash: null,
       anchored_at: null,
       confirmed_at: null,
+      checked_at: null,
+      final_at: null,
       last_error: reason,
       error_code: 'REANCHOR',
       reanchor_count: eb('reanchor_count', '+', 1),
     }))
     .where('id', '=', batchId)
-    .execute();
+    .where('status', '=', expected)
+    .executeTakeFirst();
+  if (!won(r)) return false;
   await db.updateTable('anchor_leaves').set({ status: 'batched' }).where('batch_id', '=', batchId).execute();
+  return true;
 }
 
 /** A transient failure: note it and try again at `nextAttemptAt`. The batch keeps its state. */
 export async function recordRetry(
   db: Executor,
   batchId: number,
+  expected: BatchStatus,
   code: string,
   message: string,
   nextAttemptAt: number,
-): Promise<void> {
-  const row = await batchById(db, batchId);
-  await db
+): Promise<boolean> {
+  const r = await db
     .updateTable('anchor_batches')
-    .set({
-      attempts: (row?.attempts ?? 0) + 1,
+    .set((eb) => ({
+      // Counted in SQL: two writers never read the same count and both write count + 1.
+      attempts: eb('attempts', '+', 1),
       next_attempt_at: nextAttemptAt,
       error_code: code,
       last_error: message,
-    })
+    }))
     .where('id', '=', batchId)
-    .execute();
+    .where('status', '=', expected)
+    .executeTakeFirst();
+  return won(r);
 }
 
 /** A permanent failure (the contract rejected the batch): visible, never shown as anchored. */
 export async function recordFailed(
   db: Executor,
   batchId: number,
+  expected: BatchStatus,
   code: string,
   message: string,
-): Promise<void> {
-  await db
+): Promise<boolean> {
+  const r = await db
     .updateTable('anchor_batches')
     .set({ status: 'failed', error_code: code, last_error: message })
     .where('id', '=', batchId)
-    .execute();
+    .where('status', '=', expected)
+    .executeTakeFirst();
+  return won(r);
 }
 
 /** Puts failed batches' leaves back in the queue (an operator's decision after fixing the cause). */

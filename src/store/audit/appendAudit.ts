@@ -1,5 +1,6 @@
 import { createHash } from 'node:crypto';
 import type { Selectable } from 'kysely';
+import type { AuditAction } from '../../core/index.js';
 import type { Executor } from '../db/Db.js';
 import type { AuditLogTable } from '../db/schema.js';
 
@@ -10,7 +11,7 @@ export type ActorRole = 'admin' | 'doctor' | 'patient' | 'anonymous' | 'system';
 export interface AuditEvent {
   readonly actorId: string | null;
   readonly actorRole: ActorRole;
-  readonly action: string;
+  readonly action: AuditAction;
   readonly outcome: 'success' | 'denied' | 'failure';
   readonly documentId?: string | null;
   /** The patient whose data this is: their access log shows it. */

@@ -1,16 +1,19 @@
 import type { Executor } from '../db/Db.js';
-import type { FsBlobStore } from './FsBlobStore.js';
+import type { BlobStore } from './BlobStore.js';
 
 /**
  * At start, before serving: removes temp blobs of interrupted uploads, and committed blobs no document
- * row points to (a crash between the blob's commit and the row's). Returns what it removed.
+ * row points to (a crash between the blob's commit and the row's). Returns what it removed. With
+ * `minAgeMs` (replicas sharing the folder or bucket), only files last written longer ago than that: a younger
+ * one may belong to another replica's upload in flight, between its blob's commit and its row's.
  */
 export async function reconcileBlobs(
   db: Executor,
-  blobs: FsBlobStore,
+  blobs: BlobStore,
+  minAgeMs = 0,
 ): Promise<{ temp: number; orphans: number }> {
-  const temp = await blobs.clearTemp();
-  const onDisk = await blobs.keys();
+  const temp = await blobs.clearTemp(minAgeMs);
+  const onDisk = await blobs.keys(minAgeMs);
   if (onDisk.length === 0) return { temp, orphans: 0 };
   const known = new Set<string>();
   for (let i = 0; i < onDisk.length; i += 500) {

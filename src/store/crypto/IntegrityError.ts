@@ -1,4 +1,4 @@
-import { MedproofError } from '../../core/errors/MedproofError.js';
+import { MedproofError } from '../../core/index.js';
 
 /** Stored bytes failed authentication: never serve them. */
 export class IntegrityError extends MedproofError {

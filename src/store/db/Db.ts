@@ -1,4 +1,5 @@
 import type { Kysely, Transaction } from 'kysely';
+import type { WriteGuard } from './guardedPostgres.js';
 import type { Database } from './schema.js';
 
 export type Dialect = 'sqlite' | 'postgres';
@@ -10,6 +11,11 @@ export interface Db {
   /** Where it lives, without credentials: for logs and status. */
   readonly describe: string;
   close(): Promise<void>;
+  /**
+   * PostgreSQL only: the same database (same pool) with every write committed only if `guard` passes
+   * in the same transaction (the writer lease's fencing check). Closing it closes nothing.
+   */
+  readonly guarded?: (guard: WriteGuard) => Db;
 }
 
 /** Query code takes either the database or a transaction, so callers can compose writes atomically. */

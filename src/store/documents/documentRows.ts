@@ -15,6 +15,8 @@ export interface DocumentListRow extends DocumentRow {
   tx_hash: string | null;
   confirmed_at: number | null;
   batch_error: string | null;
+  /** The doctor's passkey signature over the leaf: `awaited` keeps it out of the anchoring queue (0013). */
+  issue_signature: 'awaited' | 'signed' | null;
 }
 
 /** Documents joined with names and anchoring state; filter with `where` (a kysely callback). */
@@ -26,6 +28,9 @@ export function documentList(db: Executor) {
     .leftJoin('doctors as dr', 'dr.user_id', 'd.issuer_id')
     .leftJoin('anchor_leaves as l', 'l.leaf', 'd.leaf')
     .leftJoin('anchor_batches as b', 'b.id', 'l.batch_id')
+    .leftJoin('document_signatures as sig', (j) =>
+      j.onRef('sig.document_id', '=', 'd.id').on('sig.purpose', '=', 'issue'),
+    )
     .selectAll('d')
     .select([
       'p.name as patient_name',
@@ -37,6 +42,17 @@ export function documentList(db: Executor) {
       'b.tx_hash',
       'b.confirmed_at',
       'b.last_error as batch_error',
+      (eb) =>
+        eb
+          .case()
+          .when('sig.document_id', 'is', null)
+          .then(null)
+          .when('sig.assertion', 'is', null)
+          .then('awaited')
+          .else('signed')
+          .end()
+          .$castTo<'awaited' | 'signed' | null>()
+          .as('issue_signature'),
     ])
     .where('d.status', '!=', 'erased')
     .orderBy('d.created_at', 'desc');

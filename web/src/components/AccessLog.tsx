@@ -1,5 +1,6 @@
+import { AUDIT_ACTIONS, isAuditAction } from '../../../src/core/index.js';
 import type { AuditEvent } from '../api/types.js';
-import { ACTION_LABELS, dateTime } from '../lib/format.js';
+import { dateTime } from '../lib/format.js';
 
 function who(e: AuditEvent): string {
   if (e.actor.name) return `${e.actor.name} (${e.actor.role})`;
@@ -7,6 +8,9 @@ function who(e: AuditEvent): string {
     return e.action === 'document.verified' ? 'Someone verifying the file' : 'Someone with a share link';
   return e.actor.role === 'system' ? 'The system' : 'Someone';
 }
+
+/** What the actor did, in words from the core's list of audit actions; an unknown (newer) one as is. */
+const did = (action: string) => (isAuditAction(action) ? AUDIT_ACTIONS[action].did : action);
 
 /** A timeline of who did what to which document, when and from where. */
 export function AccessLog({ events }: { events: AuditEvent[] }) {
@@ -16,7 +20,7 @@ export function AccessLog({ events }: { events: AuditEvent[] }) {
       {events.map((e) => (
         <li key={e.seq} class={e.outcome !== 'success' ? 'timeline__item--refused' : undefined}>
           <time dateTime={new Date(e.at).toISOString()}>{dateTime(e.at)}</time> <strong>{who(e)}</strong>{' '}
-          {ACTION_LABELS[e.action] ?? e.action}
+          {did(e.action)}
           {e.document?.title ? ` — “${e.document.title}”` : ''}
           {e.outcome !== 'success'
             ? ` (refused${typeof e.details.reason === 'string' ? `: ${e.details.reason}` : ''})`

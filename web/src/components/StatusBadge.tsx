@@ -1,24 +1,31 @@
 import type { DocumentView } from '../api/types.js';
-import { dateTime } from '../lib/format.js';
 
-/** pending → anchored (block, time) → revoked, in words, not colour alone. */
-export function StatusBadge({ doc }: { doc: DocumentView }) {
+/** Who reads the status: the patient ("your doctor") or the doctor who issued it ("you"). */
+export type Audience = 'patient' | 'doctor';
+
+/** A document's status in words its reader understands; the block and transaction are in its Details. */
+export function statusWords(doc: DocumentView, audience: Audience): string {
   if (doc.status === 'revoked') {
-    return (
-      <span class="badge badge--revoked">
-        Revoked{doc.revocation ? ` (${doc.revocation.reasonName})` : ''}
-      </span>
-    );
+    if (doc.revocation?.reasonName === 'superseded') return 'Replaced by a newer version';
+    return audience === 'patient' ? 'Withdrawn by your doctor' : 'Withdrawn';
   }
-  if (doc.status === 'anchored' && doc.anchor) {
-    return (
-      <span class="badge badge--anchored">
-        Anchored in block {doc.anchor.blockNumber}
-        {doc.anchor.anchoredAt ? `, ${dateTime(doc.anchor.anchoredAt)}` : ''}
-      </span>
-    );
-  }
-  if (doc.status === 'failed')
-    return <span class="badge badge--failed">Anchoring failed: the administrators are alerted</span>;
-  return <span class="badge badge--pending">Waiting to be anchored</span>;
+  if (doc.status === 'anchored') return 'Ready to share';
+  if (doc.status === 'failed') return 'Delayed: the portal’s team has been told';
+  return 'Being secured';
+}
+
+const TONE: Record<DocumentView['status'], string> = {
+  anchored: 'ok',
+  pending: 'wait',
+  failed: 'bad',
+  revoked: 'bad',
+};
+
+/** The status as a badge: words, not colour alone. */
+export function StatusBadge({ doc, audience }: { doc: DocumentView; audience: Audience }) {
+  return (
+    <span class={`badge badge--${TONE[doc.status]}`} data-status={doc.status}>
+      {statusWords(doc, audience)}
+    </span>
+  );
 }

@@ -1,62 +1,138 @@
+import type { ComponentChildren } from 'preact';
+import { useEffect, useRef } from 'preact/hooks';
+import { sentence } from '../api/client.js';
 import type { Verification } from '../api/types.js';
-import { dateTime } from '../lib/format.js';
+import type { CheckedAt } from '../lib/verifyInBrowser.js';
+import { dateTime, issuerLine } from '../lib/format.js';
+import { outcomeOf, type OutcomeText, type ReceiptSource } from '../lib/outcomeOf.js';
 
-/** The verdict in words anyone understands; the technical details one click away. */
-export const PLAIN: Record<Verification['verdict'], { title: string; text: string }> = {
-  VALID: {
-    title: 'Authentic',
-    text: 'This is the document that was issued, unchanged, and its record is on the blockchain.',
-  },
-  TAMPERED: {
-    title: 'Altered — do not trust this file',
-    text: 'This file is not the document that was issued: at least one byte has been changed.',
-  },
-  NOT_ANCHORED: {
-    title: 'No record found',
-    text: 'There is no record of this document on the blockchain. It may be forged, or not issued through this system.',
-  },
-  PENDING: {
-    title: 'Issued, not yet recorded',
-    text: 'The document was issued and is waiting to be recorded on the blockchain. Check again in a moment.',
-  },
-  REVOKED: {
-    title: 'Revoked by the issuer',
-    text: 'The issuing doctor has withdrawn this document. It is no longer valid.',
-  },
-  UNKNOWN_ISSUER: {
-    title: 'Issuer not recognised',
-    text: 'The document was not issued by a doctor this system trusts.',
-  },
-  ERROR: {
-    title: 'Could not check',
-    text: 'The check could not be completed (the blockchain could not be reached, or the receipt is unreadable). This says nothing about the document: try again later.',
-  },
-};
+/**
+ * Where a verdict appears. The live region is in the page before any verdict is, so a screen reader
+ * announces the verdict when it is filled in (a region inserted together with its text is often not
+ * read); the card itself takes focus, so keyboard users land on it after "Check document".
+ */
+export function VerdictRegion({ children }: { children: ComponentChildren }) {
+  return (
+    <div class="verdict-region" aria-live="polite" aria-atomic="true">
+      {children}
+    </div>
+  );
+}
 
-export function VerdictCard({ v }: { v: Verification }) {
-  const p = PLAIN[v.verdict];
+/** An outcome's title, explanation and next step, focused when it appears or changes. */
+function OutcomeCard({
+  o,
+  verdict,
+  children,
+}: {
+  o: OutcomeText;
+  verdict: string;
+  children?: ComponentChildren;
+}) {
+  const ref = useRef<HTMLElement>(null);
+  useEffect(() => {
+    ref.current?.focus();
+  }, [o.outcome, verdict]);
   return (
     <section
-      class={`verdict verdict--${v.verdict.toLowerCase()}`}
+      ref={ref}
+      tabIndex={-1}
+      class={`verdict verdict--${o.tone} verdict--${o.outcome}`}
       aria-labelledby="verdict-title"
-      data-verdict={v.verdict}
+      data-verdict={verdict}
+      data-outcome={o.outcome}
     >
-      <h2 id="verdict-title">{p.title}</h2>
-      <p>{p.text}</p>
-      {v.verdict === 'VALID' && v.issuerName && <p>Issued by {v.issuerName}.</p>}
+      <h2 id="verdict-title">
+        <span class="verdict__mark" aria-hidden="true">
+          {o.mark}
+        </span>{' '}
+        {o.title}
+      </h2>
+      <p>{o.text}</p>
+      <p class="verdict__next">
+        <strong>What to do:</strong> {o.next}
+      </p>
+      {children}
+    </section>
+  );
+}
+
+/** The chosen proof file is not one: said before anything is asked of the chain. */
+export function NotProofFileCard({ o }: { o: OutcomeText }) {
+  return <OutcomeCard o={o} verdict="ERROR" />;
+}
+
+/**
+ * What the institution's DNS says about the registry (a v2 receipt's `institutionDomain` check), when
+ * it was asked: "city-hospital.example (DNS-verified)", or why the domain does not vouch for it. Advisory:
+ * it never changes the verdict, so it is said beside it.
+ */
+function InstitutionDomain({ v }: { v: Verification }) {
+  const c = v.checks.find((k) => k.check === 'institutionDomain');
+  if (!c || c.status === 'SKIPPED') return null;
+  return (
+    <p class="wrap" data-institution-domain={c.code}>
+      {c.status === 'VALID'
+        ? `Institution: ${c.message}.`
+        : c.code === 'DNS_UNREACHABLE'
+          ? `The institution's domain could not be checked: ${c.message}.`
+          : `The institution's domain does not vouch for this registry (not verified): ${c.message}.`}
+    </p>
+  );
+}
+
+/**
+ * The verdict in words anyone understands, with what to do next; the technical details one click away.
+ * `source`: where the receipt came from, which decides what "no record" means. `checkedAt`: the chain
+ * endpoint this browser asked, shown so the verifier knows whose word the verdict is.
+ */
+export function VerdictCard({
+  v,
+  source,
+  checkedAt,
+}: {
+  v: Verification;
+  source?: ReceiptSource | undefined;
+  checkedAt?: CheckedAt | undefined;
+}) {
+  const o = outcomeOf(v, source);
+  return (
+    <OutcomeCard o={o} verdict={v.verdict}>
+      {/* Who issued it: the v2 receipt's profile, once the chain's commitment matched it; never the portal's database. */}
+      {v.verdict === 'VALID' && v.issuerIdentity && (
+        <p data-issuer="">Issued by {issuerLine(v.issuerIdentity)}.</p>
+      )}
+      <InstitutionDomain v={v} />
+      {/* Who vouches for it: the doctor's own passkey, or (documents without one) only the portal. */}
+      {v.verdict === 'VALID' && v.issuerSignature && (
+        <p data-signature={v.issuerSignature.signed ? 'signed' : 'unsigned'}>
+          {v.issuerSignature.signed
+            ? 'Signed by the doctor with their passkey.'
+            : `${sentence(v.issuerSignature.message)} The institution vouches for it, not the doctor personally.`}
+        </p>
+      )}
       {v.verdict === 'REVOKED' && v.revocation && (
         <p>
-          Revoked on {dateTime(v.revocation.revokedAt * 1000)} (reason: {v.revocation.reasonName}).
+          {o.outcome === 'replaced' ? 'Replaced' : 'Withdrawn'} on {dateTime(v.revocation.revokedAt * 1000)}.
+        </p>
+      )}
+      {checkedAt && (
+        <p class="muted wrap" data-endpoint={checkedAt.url}>
+          {checkedAt.chainId !== undefined
+            ? `Checked against the chain at ${checkedAt.url} (chain ${checkedAt.chainId}), from this browser.`
+            : `Asked the chain at ${checkedAt.url}, from this browser: it did not answer.`}
         </p>
       )}
       <details>
-        <summary>Technical details</summary>
+        <summary>Details</summary>
         <dl class="facts">
-          <dt>Verdict code</dt>
+          <dt>Result code</dt>
           <dd>
             {v.verdict} ({v.code})
           </dd>
-          <dt>File fingerprint (SHA-256)</dt>
+          <dt>What was found</dt>
+          <dd>{sentence(v.message)}</dd>
+          <dt>Fingerprint (SHA-256)</dt>
           <dd class="mono">{v.docHash}</dd>
           {v.issuer && (
             <>
@@ -86,27 +162,18 @@ export function VerdictCard({ v }: { v: Verification }) {
           )}
         </dl>
         {v.checks.length > 0 && (
-          <table class="checks">
-            <caption>Independent checks</caption>
-            <thead>
-              <tr>
-                <th scope="col">Check</th>
-                <th scope="col">Result</th>
-                <th scope="col">Detail</th>
-              </tr>
-            </thead>
-            <tbody>
+          <>
+            <h3>Independent checks</h3>
+            <ul class="checks">
               {v.checks.map((c) => (
-                <tr key={c.check}>
-                  <td>{c.check}</td>
-                  <td>{c.status}</td>
-                  <td>{c.message}</td>
-                </tr>
+                <li key={c.check}>
+                  <strong>{c.check}</strong>: {c.status.toLowerCase()} — {c.message}
+                </li>
               ))}
-            </tbody>
-          </table>
+            </ul>
+          </>
         )}
       </details>
-    </section>
+    </OutcomeCard>
   );
 }

@@ -1,3 +1,11 @@
+/** "Dr. A. Deshpande (MMC 2011/04/1234), City Hospital": a v2 receipt's issuer, as the chain's commitment vouches for it. */
+export const issuerLine = (who: {
+  name: string;
+  council: string;
+  registrationNumber: string;
+  institution: { name: string };
+}) => `${who.name} (${who.council} ${who.registrationNumber}), ${who.institution.name}`;
+
 export const dateTime = (ms: number) =>
   new Date(ms).toLocaleString(undefined, { dateStyle: 'medium', timeStyle: 'short' });
 export const date = (ms: number) => new Date(ms).toLocaleDateString(undefined, { dateStyle: 'medium' });
@@ -17,25 +25,7 @@ export const DOC_TYPE_LABELS: Record<string, string> = {
   prescription: 'Prescription',
   'treatment-summary': 'Treatment summary',
   'lab-result': 'Lab result',
+  'medical-certificate': 'Medical certificate (sick leave)',
+  'fitness-certificate': 'Fitness certificate',
 };
 export const docTypeLabel = (t: string) => DOC_TYPE_LABELS[t] ?? t;
-
-/** What the audit actions mean to a patient. */
-export const ACTION_LABELS: Record<string, string> = {
-  'document.issued': 'issued the document',
-  'document.viewed': 'viewed its details',
-  'document.downloaded': 'downloaded the file',
-  'document.verified': 'verified it',
-  'document.revoked': 'revoked it',
-  'document.integrity-failure': 'tried to open it (the stored file failed its integrity check)',
-  'document.file-missing': 'tried to open it (the stored file is missing)',
-  'share.created': 'created a share link',
-  'share.revoked': 'revoked a share link',
-  'share.used': 'opened a share link',
-  'request.created': 'requested a document',
-  'request.rejected': 'rejected a request',
-  'user.created': 'created an account',
-  'auth.login': 'signed in',
-  'auth.logout': 'signed out',
-  'authz.denied': 'was refused access',
-};

@@ -1,25 +1,61 @@
-import { digestChunks } from '../../../src/core/hash/digestChunks.js';
-import { sha256Hasher } from '../../../src/core/hash/sha256Hasher.js';
+import type { HashMessage, HashRequest } from '../workers/sha256Worker.js';
 
-const CHUNK = 4 * 1024 * 1024;
+/** Hashing stopped because the user cancelled it (the signal was aborted). */
+export class HashCancelled extends Error {
+  constructor() {
+    super('hashing cancelled');
+    this.name = 'HashCancelled';
+  }
+}
+
+/** Hashing could not read the file (it moved or changed on disk, or the worker could not start). */
+export class HashFailed extends Error {
+  constructor(readonly detail: string) {
+    super(`the file could not be read: ${detail}`);
+    this.name = 'HashFailed';
+  }
+}
 
 /**
- * SHA-256 of a local file, read in 4 MiB slices: constant memory, a progress callback per slice, and
- * the page stays responsive. The file never leaves the browser.
+ * SHA-256 of a local file in a Web Worker (WASM, streaming): the page's thread only receives progress,
+ * so it stays responsive; memory stays at one slice; the file never leaves the browser. Aborting
+ * `signal` terminates the worker at once and rejects with HashCancelled.
  */
-export async function hashInBrowser(
+export function hashInBrowser(
   file: Blob,
   onProgress: (done: number, total: number) => void,
+  signal?: AbortSignal,
 ): Promise<`0x${string}`> {
-  async function* slices(): AsyncGenerator<Uint8Array> {
-    for (let offset = 0; offset < file.size; offset += CHUNK) {
-      yield new Uint8Array(await file.slice(offset, offset + CHUNK).arrayBuffer());
-      onProgress(Math.min(offset + CHUNK, file.size), file.size);
-      // Let the browser paint the progress bar between slices.
-      await new Promise((r) => setTimeout(r, 0));
+  return new Promise((resolve, reject) => {
+    if (signal?.aborted) {
+      reject(new HashCancelled());
+      return;
     }
-  }
-  onProgress(0, file.size);
-  const { digest } = await digestChunks(slices(), sha256Hasher());
-  return digest;
+    const worker = new Worker(new URL('../workers/sha256Worker.ts', import.meta.url), { type: 'module' });
+    const stop = () => {
+      worker.terminate();
+      signal?.removeEventListener('abort', cancel);
+    };
+    const cancel = () => {
+      stop();
+      reject(new HashCancelled());
+    };
+    signal?.addEventListener('abort', cancel, { once: true });
+    worker.onmessage = (e: MessageEvent<HashMessage>) => {
+      const m = e.data;
+      if (m.kind === 'progress') onProgress(m.done, m.total);
+      else if (m.kind === 'done') {
+        stop();
+        resolve(m.digest);
+      } else {
+        stop();
+        reject(new HashFailed(m.message));
+      }
+    };
+    worker.onerror = (e) => {
+      stop();
+      reject(new HashFailed(e.message || 'the hashing worker failed to start'));
+    };
+    worker.postMessage({ file } satisfies HashRequest);
+  });
 }

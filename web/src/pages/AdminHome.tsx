@@ -1,27 +1,32 @@
 import { useState } from 'preact/hooks';
-import { api, describeError } from '../api/client.js';
-import type { AdminStatus, Me, UserRow } from '../api/types.js';
+import { passwordProblem } from '../../../src/core/index.js';
+import { api, formProblems, sentence } from '../api/client.js';
+import type { AdminStatusView, DoctorCreated, Me, UserRow } from '../api/types.js';
+import { ActionError } from '../components/ActionError.js';
 import { Field, Notice } from '../components/Field.js';
 import { date, dateTime } from '../lib/format.js';
+import { useAction } from '../lib/useAction.js';
+import { email, required } from '../lib/formChecks.js';
 import { useLoad } from '../lib/useLoad.js';
+import { usePageTitle } from '../lib/usePageTitle.js';
+import { useStepUp, type StepUpGuard } from '../lib/useStepUp.js';
 
 export function AdminHome({ me }: { me: Me }) {
+  usePageTitle('Administration');
   const users = useLoad(() => api<UserRow[]>('GET', '/api/users'));
-  const status = useLoad(() => api<AdminStatus>('GET', '/api/admin/status'));
-  const toggle = async (u: UserRow) => {
-    await api('POST', `/api/users/${u.id}/${u.status === 'active' ? 'disable' : 'enable'}`);
-    await users.reload();
-  };
+  const status = useLoad(() => api<AdminStatusView>('GET', '/api/admin/status'));
+  const { guard, prompt } = useStepUp();
   return (
     <div class="page">
       <h1>Administration</h1>
+      {prompt}
       <CreateDoctor onCreated={users.reload} />
 
       <section aria-labelledby="users-title" class="card">
         <h2 id="users-title">Users</h2>
         {users.error && <Notice>{users.error}</Notice>}
         <div class="table-wrap">
-          <table>
+          <table class="cards-on-phone">
             <thead>
               <tr>
                 <th scope="col">Name</th>
@@ -34,24 +39,13 @@ export function AdminHome({ me }: { me: Me }) {
             </thead>
             <tbody>
               {users.data?.map((u) => (
-                <tr key={u.id}>
-                  <td class="wrap">{u.name}</td>
-                  <td class="wrap">{u.email}</td>
-                  <td>{u.role}</td>
-                  <td>{date(u.createdAt)}</td>
-                  <td>{u.status}</td>
-                  <td>
-                    {u.id !== me.user.id && (
-                      <button
-                        type="button"
-                        onClick={() => void toggle(u)}
-                        aria-label={`${u.status === 'active' ? 'Disable' : 'Enable'} ${u.name}`}
-                      >
-                        {u.status === 'active' ? 'Disable' : 'Enable'}
-                      </button>
-                    )}
-                  </td>
-                </tr>
+                <UserItem
+                  key={u.id}
+                  user={u}
+                  self={u.id === me.user.id}
+                  guard={guard}
+                  onChanged={users.reload}
+                />
               ))}
             </tbody>
           </table>
@@ -108,45 +102,48 @@ export function AdminHome({ me }: { me: Me }) {
   );
 }
 
+const FIELDS = ['name', 'email', 'registrationNumber', 'password'] as const;
+
 function CreateDoctor({ onCreated }: { onCreated: () => Promise<void> }) {
   const empty = { name: '', email: '', registrationNumber: '', password: '' };
   const [form, setForm] = useState(empty);
-  const [errors, setErrors] = useState<Record<string, string>>({});
-  const [msg, setMsg] = useState<{ kind: 'ok' | 'error'; text: string }>();
-  const set = (k: keyof typeof form) => (e: Event) =>
+  const [created, setCreated] = useState<DoctorCreated>();
+  const set = (k: keyof typeof form) => (e: Event) => {
     setForm({ ...form, [k]: (e.currentTarget as HTMLInputElement).value });
-  const submit = async (e: Event) => {
+    creating.clear(k);
+  };
+  const [create, creating] = useAction(async () => {
+    setCreated(undefined);
+    const weak = form.password === '' ? undefined : passwordProblem(form.password, form.email);
+    const problems = formProblems({
+      name: required(form.name, 'the doctor’s full name'),
+      email: email(form.email),
+      registrationNumber: required(form.registrationNumber, 'the registration number'),
+      password: form.password === '' ? 'Choose an initial password.' : weak && sentence(weak),
+    });
+    if (problems) throw problems;
+    setCreated(await api<DoctorCreated>('POST', '/api/doctors', form));
+    setForm(empty);
+    await onCreated();
+  }, 'could not create the doctor: try again');
+  const submit = (e: Event) => {
     e.preventDefault();
-    setErrors({});
-    setMsg(undefined);
-    try {
-      const d = await api<{ name: string; issuerAddress: string }>('POST', '/api/doctors', form);
-      setMsg({
-        kind: 'ok',
-        text: `Created ${d.name}. Issuer address ${d.issuerAddress} is being authorised on the chain.`,
-      });
-      setForm(empty);
-      await onCreated();
-    } catch (err) {
-      const failure = describeError(err, 'could not create the doctor');
-      if (failure.field) setErrors({ [failure.field]: failure.message });
-      else setMsg({ kind: 'error', text: failure.message });
-    }
+    void create();
   };
   return (
     <section aria-labelledby="create-doctor-title" class="card">
       <h2 id="create-doctor-title">Create a doctor account</h2>
-      <form onSubmit={(e) => void submit(e)}>
-        <Field label="Doctor’s full name" error={errors.name}>
+      <form onSubmit={submit} noValidate>
+        <Field label="Doctor’s full name" error={creating.errorFor('name')}>
           {(p) => <input {...p} required value={form.name} onInput={set('name')} />}
         </Field>
-        <Field label="Doctor’s email" error={errors.email}>
+        <Field label="Doctor’s email" error={creating.errorFor('email')}>
           {(p) => <input {...p} type="email" required value={form.email} onInput={set('email')} />}
         </Field>
         <Field
           label="Registration number"
           hint="Medical council registration"
-          error={errors.registrationNumber}
+          error={creating.errorFor('registrationNumber')}
         >
           {(p) => (
             <input {...p} required value={form.registrationNumber} onInput={set('registrationNumber')} />
@@ -155,7 +152,7 @@ function CreateDoctor({ onCreated }: { onCreated: () => Promise<void> }) {
         <Field
           label="Initial password"
           hint="The doctor changes it after signing in."
-          error={errors.password}
+          error={creating.errorFor('password')}
         >
           {(p) => (
             <input
@@ -168,9 +165,114 @@ function CreateDoctor({ onCreated }: { onCreated: () => Promise<void> }) {
             />
           )}
         </Field>
-        {msg && <Notice kind={msg.kind}>{msg.text}</Notice>}
-        <button type="submit">Create doctor</button>
+        {created && (
+          <Notice kind="ok">
+            Created {created.name}. Issuer address {created.issuerAddress} is being authorised on the chain.
+          </Notice>
+        )}
+        <ActionError state={creating} fields={FIELDS} />
+        <button type="submit" disabled={creating.busy}>
+          Create doctor
+        </button>
       </form>
     </section>
+  );
+}
+
+/** A user's row, with the disable or enable button, a doctor's or admin's second factor reset, and their errors. */
+function UserItem({
+  user: u,
+  self,
+  guard,
+  onChanged,
+}: {
+  user: UserRow;
+  self: boolean;
+  guard: StepUpGuard;
+  onChanged: () => Promise<void>;
+}) {
+  const verb = u.status === 'active' ? 'Disable' : 'Enable';
+  const [toggle, toggling] = useAction(async () => {
+    await api('POST', `/api/users/${u.id}/${verb.toLowerCase()}`);
+    await onChanged();
+  }, `could not ${verb.toLowerCase()} the account`);
+  return (
+    <tr>
+      <td data-label="Name" class="wrap">
+        {u.name}
+      </td>
+      <td data-label="Email" class="wrap">
+        {u.email}
+      </td>
+      <td data-label="Role">{u.role}</td>
+      <td data-label="Since">{date(u.createdAt)}</td>
+      <td data-label="Status">{u.status}</td>
+      <td data-label="Action">
+        {!self && (
+          <button
+            type="button"
+            disabled={toggling.busy}
+            onClick={() => void toggle()}
+            aria-label={`${verb} ${u.name}`}
+          >
+            {verb}
+          </button>
+        )}
+        <ActionError state={toggling} />
+        {!self && u.role !== 'patient' && <ResetSecondFactor user={u} guard={guard} />}
+      </td>
+    </tr>
+  );
+}
+
+/**
+ * A lost phone or passkey: the admin resets the person's second factors, after saying yes to what it
+ * does (they are signed out everywhere and set up a new passkey or app at their next sign-in).
+ */
+function ResetSecondFactor({ user: u, guard }: { user: UserRow; guard: StepUpGuard }) {
+  const [asking, setAsking] = useState(false);
+  const [done, setDone] = useState<{ passkeys: number; totp: boolean }>();
+  const [reset, resetting] = useAction(async () => {
+    setDone(
+      await guard(() =>
+        api<{ passkeys: number; totp: boolean }>('POST', `/api/users/${u.id}/second-factor/reset`),
+      ),
+    );
+    setAsking(false);
+  }, 'the second factors could not be reset');
+  if (done)
+    return (
+      <Notice kind="ok">
+        Reset: {done.passkeys} passkey{done.passkeys === 1 ? '' : 's'}
+        {done.totp ? ' and the authenticator app' : ''} removed. {u.name} sets up a new one at the next
+        sign-in.
+      </Notice>
+    );
+  if (!asking)
+    return (
+      <button
+        type="button"
+        class="secondary"
+        onClick={() => setAsking(true)}
+        aria-label={`Reset second factor of ${u.name}`}
+      >
+        Reset second factor
+      </button>
+    );
+  return (
+    <div role="group" aria-label={`Reset the second factor of ${u.name}?`} class="confirm">
+      <p>
+        Remove every passkey, authenticator app and recovery code of {u.name}? They are signed out everywhere
+        and must set up a new one at their next sign-in. Do this only when you know it is them asking (a lost
+        phone or passkey).
+      </p>
+      <button type="button" disabled={resetting.busy} onClick={() => void reset()}>
+        Yes, reset {u.name}’s second factor
+      </button>{' '}
+      <button type="button" class="link" onClick={() => setAsking(false)}>
+        Keep it
+      </button>
+      <ActionError state={resetting} />
+    </div>
   );
 }

@@ -1,19 +1,46 @@
-import { useState } from 'preact/hooks';
-import { api, describeError, download } from '../api/client.js';
-import type { AuditEvent, DocRequest, DocumentView, Doctor, Me, Share } from '../api/types.js';
+import { useEffect, useState } from 'preact/hooks';
+import { api, download, formProblems } from '../api/client.js';
+import type {
+  AuditEvent,
+  DocRequest,
+  DoctorListItem,
+  DocumentView,
+  Me,
+  Share,
+  ShareCreated,
+} from '../api/types.js';
 import { AccessLog } from '../components/AccessLog.js';
+import { ActionError } from '../components/ActionError.js';
 import { Field, Notice } from '../components/Field.js';
+import { DocumentDetails } from '../components/DocumentDetails.js';
+import { ShareLink } from '../components/ShareLink.js';
+import { ProvePatientId } from '../components/ProvePatientId.js';
 import { StatusBadge } from '../components/StatusBadge.js';
 import { date, dateTime, DOC_TYPE_LABELS, docTypeLabel } from '../lib/format.js';
-import { useLoad, usePolling } from '../lib/useLoad.js';
+import { useAction } from '../lib/useAction.js';
+import { chosen } from '../lib/formChecks.js';
+import { useLiveDocuments } from '../lib/useLiveDocuments.js';
+import { useLoad } from '../lib/useLoad.js';
+import { usePageTitle } from '../lib/usePageTitle.js';
 
 export function PatientHome({ me }: { me: Me }) {
-  const docs = useLoad(() => api<DocumentView[]>('GET', '/api/documents'));
+  usePageTitle('My medical records');
+  const docs = useLiveDocuments();
   const requests = useLoad(() => api<DocRequest[]>('GET', '/api/requests'));
-  const doctors = useLoad(() => api<Doctor[]>('GET', '/api/doctors'));
+  const doctors = useLoad(() => api<DoctorListItem[]>('GET', '/api/doctors'));
   const log = useLoad(() => api<AuditEvent[]>('GET', '/api/audit?limit=100'));
-  const [sharing, setSharing] = useState<DocumentView>();
-  usePolling(Boolean(docs.data?.some((d) => d.status === 'pending')), 2000, docs.reload);
+  const [sharingId, setSharingId] = useState<string>();
+  // A document issued or withdrawn changes the requests (one is now "issued") and the access log too.
+  const { reload: reloadRequests } = requests;
+  const { reload: reloadLog } = log;
+  const docsMark = docs.data?.map((d) => `${d.id}:${d.status}`).join(',');
+  useEffect(() => {
+    if (docsMark === undefined) return;
+    void reloadRequests();
+    void reloadLog();
+  }, [docsMark, reloadRequests, reloadLog]);
+  // The panel follows the live list: a document withdrawn while its panel is open loses its Share.
+  const sharing = docs.data?.find((d) => d.id === sharingId && d.status !== 'revoked');
 
   return (
     <div class="page">
@@ -22,61 +49,25 @@ export function PatientHome({ me }: { me: Me }) {
         {me.user.name} · patient id {me.patient?.patientIdMasked}
       </p>
 
+      <ProvePatientId
+        me={me}
+        onProven={() => {
+          void docs.reload();
+          void log.reload();
+        }}
+      />
+
       <section aria-labelledby="docs-title" class="card">
         <h2 id="docs-title">My documents</h2>
+        <p class="muted">This list updates by itself when a doctor issues or secures a document.</p>
         {docs.error && <Notice>{docs.error}</Notice>}
         {docs.data && docs.data.length === 0 && <p>No documents yet. Ask a doctor for one below.</p>}
         {docs.data && docs.data.length > 0 && (
-          <div class="table-wrap">
-            <table>
-              <thead>
-                <tr>
-                  <th scope="col">Document</th>
-                  <th scope="col">Type</th>
-                  <th scope="col">Issued by</th>
-                  <th scope="col">Date</th>
-                  <th scope="col">Status</th>
-                  <th scope="col">Actions</th>
-                </tr>
-              </thead>
-              <tbody>
-                {docs.data.map((d) => (
-                  <tr key={d.id}>
-                    <td class="wrap">{d.title}</td>
-                    <td>{docTypeLabel(d.docType)}</td>
-                    <td class="wrap">{d.issuer.name}</td>
-                    <td>{date(d.issuedAt * 1000)}</td>
-                    <td>
-                      <StatusBadge doc={d} />
-                    </td>
-                    <td class="actions">
-                      <button
-                        type="button"
-                        onClick={() => void download(`/api/documents/${d.id}/content`, d.fileName)}
-                        aria-label={`Download ${d.title}`}
-                      >
-                        Download
-                      </button>
-                      {d.status !== 'pending' && d.status !== 'failed' && (
-                        <button
-                          type="button"
-                          onClick={() =>
-                            void download(`/api/documents/${d.id}/receipt`, `${d.fileName}.receipt.json`)
-                          }
-                          aria-label={`Receipt of ${d.title}`}
-                        >
-                          Receipt
-                        </button>
-                      )}
-                      <button type="button" onClick={() => setSharing(d)} aria-label={`Share ${d.title}`}>
-                        Share
-                      </button>
-                    </td>
-                  </tr>
-                ))}
-              </tbody>
-            </table>
-          </div>
+          <ul class="cards" aria-label="My documents">
+            {docs.data.map((d) => (
+              <DocumentCard key={d.id} doc={d} onShare={() => setSharingId(d.id)} />
+            ))}
+          </ul>
         )}
       </section>
 
@@ -84,7 +75,7 @@ export function PatientHome({ me }: { me: Me }) {
         <SharePanel
           doc={sharing}
           doctors={doctors.data ?? []}
-          onClose={() => setSharing(undefined)}
+          onClose={() => setSharingId(undefined)}
           onChanged={log.reload}
         />
       )}
@@ -93,6 +84,7 @@ export function PatientHome({ me }: { me: Me }) {
 
       <section aria-labelledby="requests-title" class="card">
         <h2 id="requests-title">My requests</h2>
+        {requests.error && <Notice>{requests.error}</Notice>}
         {requests.data && requests.data.length === 0 && <p>No requests yet.</p>}
         <ul class="list">
           {requests.data?.map((r) => (
@@ -102,7 +94,7 @@ export function PatientHome({ me }: { me: Me }) {
                 ? 'waiting for the doctor'
                 : r.status === 'issued'
                   ? 'issued'
-                  : `rejected: ${r.reason ?? ''}`}
+                  : `turned down: ${r.reason ?? ''}`}
             </li>
           ))}
         </ul>
@@ -111,38 +103,94 @@ export function PatientHome({ me }: { me: Me }) {
       <section aria-labelledby="log-title" class="card">
         <h2 id="log-title">Access log</h2>
         <p class="muted">Everyone who viewed, downloaded, shared or verified your documents.</p>
-        <button type="button" onClick={() => void log.reload()}>
+        <button type="button" class="secondary" onClick={() => void log.reload()}>
           Refresh access log
         </button>
+        {log.error && <Notice>{log.error}</Notice>}
         {log.data && <AccessLog events={log.data.filter((e) => e.document)} />}
       </section>
     </div>
   );
 }
 
-function RequestForm({ doctors, onSent }: { doctors: Doctor[]; onSent: () => Promise<void> }) {
+/** One of my documents as a card: what it is, its status in words, its actions, its details folded away. */
+function DocumentCard({ doc: d, onShare }: { doc: DocumentView; onShare: () => void }) {
+  const [fetchFile, file] = useAction(download, 'the file could not be downloaded: try again');
+  const hasProof = d.status === 'anchored' || d.status === 'revoked';
+  return (
+    <li class="card doc-card" data-document={d.id}>
+      <h3 class="wrap">{d.title}</h3>
+      <p class="doc-card__meta">
+        {docTypeLabel(d.docType)} · issued by <span class="wrap">{d.issuer.name}</span> ·{' '}
+        {date(d.issuedAt * 1000)}
+      </p>
+      <p>
+        <StatusBadge doc={d} audience="patient" />
+      </p>
+      <div class="actions">
+        <button
+          type="button"
+          disabled={file.busy}
+          onClick={() => void fetchFile(`/api/documents/${d.id}/content`, d.fileName)}
+          aria-label={`Download ${d.title}`}
+        >
+          Download
+        </button>
+        {hasProof && (
+          <button
+            type="button"
+            disabled={file.busy}
+            onClick={() => void fetchFile(`/api/documents/${d.id}/receipt`, `${d.fileName}.receipt.json`)}
+            aria-label={`Proof file (for verifiers) of ${d.title}`}
+          >
+            Proof file (for verifiers)
+          </button>
+        )}
+        {d.status !== 'revoked' && (
+          <button type="button" onClick={onShare} aria-label={`Share ${d.title}`}>
+            Share
+          </button>
+        )}
+        <ActionError state={file} />
+      </div>
+      <DocumentDetails doc={d} />
+    </li>
+  );
+}
+
+function RequestForm({ doctors, onSent }: { doctors: DoctorListItem[]; onSent: () => Promise<void> }) {
   const [doctorId, setDoctorId] = useState('');
   const [docType, setDocType] = useState('certificate');
   const [note, setNote] = useState('');
-  const [msg, setMsg] = useState<{ kind: 'ok' | 'error'; text: string }>();
-  const submit = async (e: Event) => {
+  const [sent, setSent] = useState(false);
+  const [send, sending] = useAction(async () => {
+    setSent(false);
+    const problems = formProblems({ doctorId: chosen(doctorId, 'the doctor to ask') });
+    if (problems) throw problems;
+    await api('POST', '/api/requests', { doctorId, docType, note });
+    setSent(true);
+    setNote('');
+    await onSent();
+  }, 'could not send the request: try again');
+  const submit = (e: Event) => {
     e.preventDefault();
-    try {
-      await api('POST', '/api/requests', { doctorId, docType, note });
-      setMsg({ kind: 'ok', text: 'Request sent.' });
-      setNote('');
-      await onSent();
-    } catch (err) {
-      setMsg({ kind: 'error', text: describeError(err, 'could not send the request').message });
-    }
+    void send();
   };
   return (
     <section aria-labelledby="request-title" class="card">
       <h2 id="request-title">Request a document</h2>
-      <form onSubmit={(e) => void submit(e)}>
-        <Field label="Doctor">
+      <form onSubmit={submit} noValidate>
+        <Field label="Doctor" error={sending.errorFor('doctorId')}>
           {(p) => (
-            <select {...p} required value={doctorId} onChange={(e) => setDoctorId(e.currentTarget.value)}>
+            <select
+              {...p}
+              value={doctorId}
+              onChange={(e) => {
+                setDoctorId(e.currentTarget.value);
+                setSent(false);
+                sending.clear('doctorId');
+              }}
+            >
               <option value="">Choose a doctor</option>
               {doctors.map((d) => (
                 <option key={d.id} value={d.id}>
@@ -152,9 +200,16 @@ function RequestForm({ doctors, onSent }: { doctors: Doctor[]; onSent: () => Pro
             </select>
           )}
         </Field>
-        <Field label="Document type">
+        <Field label="Document type" error={sending.errorFor('docType')}>
           {(p) => (
-            <select {...p} value={docType} onChange={(e) => setDocType(e.currentTarget.value)}>
+            <select
+              {...p}
+              value={docType}
+              onChange={(e) => {
+                setDocType(e.currentTarget.value);
+                setSent(false);
+              }}
+            >
               {Object.entries(DOC_TYPE_LABELS).map(([v, l]) => (
                 <option key={v} value={v}>
                   {l}
@@ -163,13 +218,24 @@ function RequestForm({ doctors, onSent }: { doctors: Doctor[]; onSent: () => Pro
             </select>
           )}
         </Field>
-        <Field label="Note for the doctor">
+        <Field label="Note for the doctor" error={sending.errorFor('note')}>
           {(p) => (
-            <textarea {...p} maxLength={2000} value={note} onInput={(e) => setNote(e.currentTarget.value)} />
+            <textarea
+              {...p}
+              maxLength={2000}
+              value={note}
+              onInput={(e) => {
+                setNote(e.currentTarget.value);
+                setSent(false);
+              }}
+            />
           )}
         </Field>
-        {msg && <Notice kind={msg.kind}>{msg.text}</Notice>}
-        <button type="submit">Send request</button>
+        {sent && <Notice kind="ok">Request sent.</Notice>}
+        <ActionError state={sending} fields={['doctorId', 'docType', 'note']} />
+        <button type="submit" disabled={sending.busy}>
+          Send request
+        </button>
       </form>
     </section>
   );
@@ -182,7 +248,7 @@ function SharePanel({
   onChanged,
 }: {
   doc: DocumentView;
-  doctors: Doctor[];
+  doctors: DoctorListItem[];
   onClose: () => void;
   onChanged: () => Promise<void>;
 }) {
@@ -190,45 +256,36 @@ function SharePanel({
   const [hours, setHours] = useState('24');
   const [maxViews, setMaxViews] = useState('');
   const [doctorId, setDoctorId] = useState('');
-  const [created, setCreated] = useState<{ id: string; url: string }>();
-  const [msg, setMsg] = useState<{ kind: 'ok' | 'error'; text: string }>();
+  // The link shown open: the one just created, or an earlier one reopened from the list.
+  const [openId, setOpenId] = useState<string>();
 
-  const create = async (e: Event) => {
-    e.preventDefault();
-    setMsg(undefined);
-    try {
-      const body = {
-        expiresInHours: Number(hours),
-        ...(maxViews ? { maxViews: Number(maxViews) } : {}),
-        ...(doctorId ? { recipientDoctorId: doctorId } : {}),
-      };
-      const s = await api<{ id: string; url: string }>('POST', `/api/documents/${doc.id}/shares`, body);
-      setCreated(s);
-      await shares.reload();
-      await onChanged();
-    } catch (err) {
-      setMsg({ kind: 'error', text: describeError(err, 'could not create the link').message });
-    }
-  };
-  const copy = async (url: string) => {
-    try {
-      await navigator.clipboard.writeText(url);
-      setMsg({ kind: 'ok', text: 'Link copied.' });
-    } catch {
-      setMsg({ kind: 'error', text: 'Copying is not allowed here: select the link and copy it.' });
-    }
-  };
-  const revoke = async (id: string) => {
-    await api('DELETE', `/api/shares/${id}`);
-    if (created?.id === id) setCreated(undefined);
+  const [createLink, creating] = useAction(async () => {
+    const body = {
+      expiresInHours: Number(hours),
+      ...(maxViews ? { maxViews: Number(maxViews) } : {}),
+      ...(doctorId ? { recipientDoctorId: doctorId } : {}),
+    };
+    const created = await api<ShareCreated>('POST', `/api/documents/${doc.id}/shares`, body);
+    setOpenId(created.id);
     await shares.reload();
+    await onChanged();
+  }, 'could not create the link: try again');
+  const create = (e: Event) => {
+    e.preventDefault();
+    void createLink();
+  };
+  const revoked = async (id: string) => {
+    if (openId === id) setOpenId(undefined);
+    await Promise.all([shares.reload(), onChanged()]);
   };
 
   return (
     <section aria-labelledby="share-title" class="card card--accent">
-      <h2 id="share-title">Share “{doc.title}”</h2>
-      <form onSubmit={(e) => void create(e)} class="row">
-        <Field label="Link works for">
+      <h2 id="share-title" class="wrap">
+        Share “{doc.title}”
+      </h2>
+      <form onSubmit={create} class="row" noValidate>
+        <Field label="Link works for" error={creating.errorFor('expiresInHours')}>
           {(p) => (
             <select {...p} value={hours} onChange={(e) => setHours(e.currentTarget.value)}>
               <option value="1">1 hour</option>
@@ -238,11 +295,12 @@ function SharePanel({
             </select>
           )}
         </Field>
-        <Field label="Most views (optional)">
+        <Field label="Most views (optional)" hint="Empty: no limit." error={creating.errorFor('maxViews')}>
           {(p) => (
             <input
               {...p}
               type="number"
+              inputMode="numeric"
               min={1}
               max={10000}
               value={maxViews}
@@ -250,7 +308,7 @@ function SharePanel({
             />
           )}
         </Field>
-        <Field label="Only for this doctor (optional)">
+        <Field label="Only for this doctor (optional)" error={creating.errorFor('recipientDoctorId')}>
           {(p) => (
             <select {...p} value={doctorId} onChange={(e) => setDoctorId(e.currentTarget.value)}>
               <option value="">Anyone with the link</option>
@@ -262,49 +320,82 @@ function SharePanel({
             </select>
           )}
         </Field>
-        <button type="submit">Create share link</button>
+        <button type="submit" disabled={creating.busy}>
+          Create share link
+        </button>
+        <ActionError state={creating} fields={['expiresInHours', 'maxViews', 'recipientDoctorId']} />
       </form>
-      {msg && <Notice kind={msg.kind}>{msg.text}</Notice>}
-      {created && (
-        <div class="share-result">
-          <Field label="Share link">
-            {(p) => <input {...p} readOnly value={created.url} onFocus={(e) => e.currentTarget.select()} />}
-          </Field>
-          <button type="button" onClick={() => void copy(created.url)}>
-            Copy link
-          </button>
-          <img
-            src={`/api/shares/${created.id}/qr.png`}
-            alt="QR code of the share link"
-            width={200}
-            height={200}
-          />
-        </div>
-      )}
       <h3>Links to this document</h3>
+      {shares.error && <Notice>{shares.error}</Notice>}
       {shares.data && shares.data.length === 0 && <p>No links yet.</p>}
-      <ul class="list">
+      <ul class="list list--plain">
         {shares.data?.map((s) => (
-          <li key={s.id}>
-            {s.recipient ? `For ${s.recipient.name}` : 'Anyone with the link'} ·{' '}
-            {s.active ? `until ${dateTime(s.expiresAt)}` : s.revokedAt ? 'revoked' : 'expired or used up'} ·{' '}
-            {s.views}
-            {s.maxViews ? ` of ${s.maxViews}` : ''} views{' '}
-            {s.active && (
-              <button
-                type="button"
-                onClick={() => void revoke(s.id)}
-                aria-label={`Revoke link created ${dateTime(s.createdAt)}`}
-              >
-                Revoke
-              </button>
-            )}
-          </li>
+          <ShareItem
+            key={s.id}
+            share={s}
+            title={doc.title}
+            open={openId === s.id}
+            onToggle={() => setOpenId(openId === s.id ? undefined : s.id)}
+            onRevoked={() => revoked(s.id)}
+          />
         ))}
       </ul>
       <button type="button" class="link" onClick={onClose}>
         Close sharing
       </button>
     </section>
+  );
+}
+
+/** One link to a document: what it allows, its revoke button, and the link and QR, reopened on demand. */
+function ShareItem({
+  share: s,
+  title,
+  open,
+  onToggle,
+  onRevoked,
+}: {
+  share: Share;
+  title: string;
+  open: boolean;
+  onToggle: () => void;
+  onRevoked: () => Promise<void>;
+}) {
+  const [revoke, revoking] = useAction(async () => {
+    await api('DELETE', `/api/shares/${s.id}`);
+    await onRevoked();
+  }, 'could not revoke the link: try again');
+  const created = dateTime(s.createdAt);
+  return (
+    <li class="share-item">
+      <p>
+        {s.recipient ? `For ${s.recipient.name}` : 'Anyone with the link'} ·{' '}
+        {s.active ? `until ${dateTime(s.expiresAt)}` : s.revokedAt ? 'revoked' : 'expired or used up'} ·{' '}
+        {s.views}
+        {s.maxViews ? ` of ${s.maxViews}` : ''} views
+      </p>
+      {s.active && (
+        <div class="actions">
+          <button
+            type="button"
+            aria-expanded={open}
+            onClick={onToggle}
+            aria-label={`${open ? 'Hide' : 'Show'} link and QR code created ${created}`}
+          >
+            {open ? 'Hide link and QR code' : 'Show link and QR code'}
+          </button>
+          <button
+            type="button"
+            disabled={revoking.busy}
+            onClick={() => void revoke()}
+            aria-label={`Revoke link created ${created}`}
+          >
+            Revoke
+          </button>
+          <ActionError state={revoking} />
+        </div>
+      )}
+      {s.active && open && <ShareLink id={s.id} url={s.url} title={title} />}
+    </li>
   );
 }

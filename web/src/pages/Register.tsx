@@ -1,10 +1,18 @@
 import { useState } from 'preact/hooks';
-import { maskPatientId } from '../../../src/core/patientId/maskPatientId.js';
-import { parsePatientId, type PatientIdKind } from '../../../src/core/patientId/parsePatientId.js';
-import { api, describeError } from '../api/client.js';
+import {
+  maskPatientId,
+  parsePatientId,
+  passwordProblem,
+  type PatientIdKind,
+} from '../../../src/core/index.js';
+import { api, formProblems, sentence } from '../api/client.js';
 import type { Me } from '../api/types.js';
-import { Field, Notice } from '../components/Field.js';
+import { ActionError } from '../components/ActionError.js';
+import { Field } from '../components/Field.js';
 import { onLink } from '../lib/router.js';
+import { email, required } from '../lib/formChecks.js';
+import { usePageTitle } from '../lib/usePageTitle.js';
+import { useAction } from '../lib/useAction.js';
 
 const KIND_LABEL: Record<PatientIdKind, string> = {
   aadhaar: 'Aadhaar number',
@@ -18,10 +26,23 @@ function idFeedback(value: string, kind: PatientIdKind | ''): { ok: boolean; tex
   const r = parsePatientId(value, kind || undefined);
   return r.ok
     ? { ok: true, text: `Valid ${KIND_LABEL[r.value.kind]}: ${maskPatientId(r.value)}` }
-    : { ok: false, text: r.message };
+    : { ok: false, text: sentence(r.message) };
 }
 
+/** A real past date, as the server's rule (checkDateOfBirth) wants it. */
+function dateProblem(value: string): string | undefined {
+  if (value === '') return 'Fill in your date of birth.';
+  const d = new Date(`${value}T00:00:00Z`);
+  if (Number.isNaN(d.getTime()) || d > new Date())
+    return 'Enter your date of birth: a real date in the past.';
+  return undefined;
+}
+
+/** The fields this form shows their own errors beside. */
+const FIELDS = ['name', 'email', 'password', 'dateOfBirth', 'patientIdKind', 'patientId'] as const;
+
 export function Register({ onSignedIn }: { onSignedIn: (me: Me) => void }) {
+  usePageTitle('Create a patient account');
   const [form, setForm] = useState({
     name: '',
     email: '',
@@ -30,49 +51,56 @@ export function Register({ onSignedIn }: { onSignedIn: (me: Me) => void }) {
     patientId: '',
     kind: '' as PatientIdKind | '',
   });
-  const [errors, setErrors] = useState<Record<string, string>>({});
-  const [error, setError] = useState<string>();
-  const [busy, setBusy] = useState(false);
-  const set = (k: keyof typeof form) => (e: Event) =>
+  const set = (k: keyof typeof form) => (e: Event) => {
     setForm({ ...form, [k]: (e.currentTarget as HTMLInputElement).value });
+    // The field changed: its old error no longer describes it.
+    registering.clear(k === 'kind' ? 'patientIdKind' : k);
+    if (k === 'kind') registering.clear('patientId');
+  };
   const feedback = idFeedback(form.patientId, form.kind);
 
-  const submit = async (e: Event) => {
+  const [register, registering] = useAction(async () => {
+    // Every field checked at once, with the server's own rules where the browser has them, and shown
+    // beside its field like the server's errors.
+    const problems = formProblems({
+      name: required(form.name, 'your full name'),
+      email: email(form.email),
+      password:
+        form.password === ''
+          ? 'Choose a password.'
+          : sentence(passwordProblem(form.password, form.email) ?? '') || undefined,
+      dateOfBirth: dateProblem(form.dateOfBirth),
+      patientId:
+        form.patientId.trim() === ''
+          ? 'Fill in your patient id.'
+          : feedback && !feedback.ok
+            ? feedback.text
+            : undefined,
+    });
+    if (problems) throw problems;
+    await api('POST', '/api/patients', {
+      name: form.name,
+      email: form.email,
+      password: form.password,
+      dateOfBirth: form.dateOfBirth,
+      patientId: form.patientId,
+      ...(form.kind ? { patientIdKind: form.kind } : {}),
+    });
+    onSignedIn(await api<Me>('POST', '/api/auth/login', { email: form.email, password: form.password }));
+  }, 'registration failed');
+  const submit = (e: Event) => {
     e.preventDefault();
-    setErrors({});
-    setError(undefined);
-    if (feedback && !feedback.ok) {
-      setErrors({ patientId: feedback.text });
-      return;
-    }
-    setBusy(true);
-    try {
-      await api('POST', '/api/patients', {
-        name: form.name,
-        email: form.email,
-        password: form.password,
-        dateOfBirth: form.dateOfBirth,
-        patientId: form.patientId,
-        ...(form.kind ? { patientIdKind: form.kind } : {}),
-      });
-      onSignedIn(await api<Me>('POST', '/api/auth/login', { email: form.email, password: form.password }));
-    } catch (err) {
-      const failure = describeError(err, 'registration failed');
-      if (failure.field) setErrors({ [failure.field]: failure.message });
-      else setError(failure.message);
-    } finally {
-      setBusy(false);
-    }
+    void register();
   };
 
   return (
     <section class="card narrow" aria-labelledby="register-title">
       <h1 id="register-title">Create a patient account</h1>
-      <form onSubmit={(e) => void submit(e)} noValidate>
-        <Field label="Full name" error={errors.name}>
+      <form onSubmit={submit} noValidate>
+        <Field label="Full name" error={registering.errorFor('name')}>
           {(p) => <input {...p} autocomplete="name" required value={form.name} onInput={set('name')} />}
         </Field>
-        <Field label="Email" error={errors.email}>
+        <Field label="Email" error={registering.errorFor('email')}>
           {(p) => (
             <input
               {...p}
@@ -84,7 +112,11 @@ export function Register({ onSignedIn }: { onSignedIn: (me: Me) => void }) {
             />
           )}
         </Field>
-        <Field label="Password" hint="At least 8 characters. A long phrase is best." error={errors.password}>
+        <Field
+          label="Password"
+          hint="At least 8 characters. A long phrase is best."
+          error={registering.errorFor('password')}
+        >
           {(p) => (
             <input
               {...p}
@@ -97,10 +129,10 @@ export function Register({ onSignedIn }: { onSignedIn: (me: Me) => void }) {
             />
           )}
         </Field>
-        <Field label="Date of birth" error={errors.dateOfBirth}>
+        <Field label="Date of birth" error={registering.errorFor('dateOfBirth')}>
           {(p) => <input {...p} type="date" required value={form.dateOfBirth} onInput={set('dateOfBirth')} />}
         </Field>
-        <Field label="Kind of patient id">
+        <Field label="Kind of patient id" error={registering.errorFor('patientIdKind')}>
           {(p) => (
             <select {...p} value={form.kind} onChange={set('kind')}>
               <option value="">Work it out from the number</option>
@@ -113,13 +145,14 @@ export function Register({ onSignedIn }: { onSignedIn: (me: Me) => void }) {
         <Field
           label="Patient id (Aadhaar, ABHA or mobile number)"
           hint={
-            feedback ? (
+            // Beside an error, the live feedback would repeat or contradict it: the error alone speaks.
+            feedback && !registering.errorFor('patientId') ? (
               <span class={feedback.ok ? 'ok' : 'bad'}>{feedback.text}</span>
             ) : (
               'Only a keyed fingerprint of it is ever recorded; it is shown masked.'
             )
           }
-          error={errors.patientId}
+          error={registering.errorFor('patientId')}
         >
           {(p) => (
             <input
@@ -132,9 +165,9 @@ export function Register({ onSignedIn }: { onSignedIn: (me: Me) => void }) {
             />
           )}
         </Field>
-        {error && <Notice>{error}</Notice>}
-        <button type="submit" disabled={busy}>
-          {busy ? 'Creating your account…' : 'Create account'}
+        <ActionError state={registering} fields={FIELDS} />
+        <button type="submit" disabled={registering.busy}>
+          {registering.busy ? 'Creating your account…' : 'Create account'}
         </button>
       </form>
       <p>

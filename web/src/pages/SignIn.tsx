@@ -1,33 +1,40 @@
 import { useState } from 'preact/hooks';
-import { api, describeError } from '../api/client.js';
+import { api, formProblems } from '../api/client.js';
 import type { Me } from '../api/types.js';
-import { Field, Notice } from '../components/Field.js';
+import { ActionError } from '../components/ActionError.js';
+import { Field } from '../components/Field.js';
+import { passkeysSupported, signInWithPasskey } from '../lib/passkeys.js';
 import { onLink } from '../lib/router.js';
+import { email as emailProblem, required } from '../lib/formChecks.js';
+import { usePageTitle } from '../lib/usePageTitle.js';
+import { useAction } from '../lib/useAction.js';
 
 export function SignIn({ onSignedIn, title = 'Sign in' }: { onSignedIn: (me: Me) => void; title?: string }) {
   const [email, setEmail] = useState('');
   const [password, setPassword] = useState('');
-  const [error, setError] = useState<string>();
-  const [busy, setBusy] = useState(false);
-
-  const submit = async (e: Event) => {
+  usePageTitle(title);
+  const [signIn, signing] = useAction(async () => {
+    const problems = formProblems({
+      email: emailProblem(email),
+      password: required(password, 'your password'),
+    });
+    if (problems) throw problems;
+    onSignedIn(await api<Me>('POST', '/api/auth/login', { email, password }));
+  }, 'sign-in failed: try again');
+  const [withPasskey, passkeyState] = useAction(
+    async () => onSignedIn(await signInWithPasskey()),
+    'the passkey was not accepted',
+  );
+  const submit = (e: Event) => {
     e.preventDefault();
-    setBusy(true);
-    setError(undefined);
-    try {
-      onSignedIn(await api<Me>('POST', '/api/auth/login', { email, password }));
-    } catch (err) {
-      setError(describeError(err, 'sign-in failed').message);
-    } finally {
-      setBusy(false);
-    }
+    void signIn();
   };
 
   return (
     <section class="card narrow" aria-labelledby="signin-title">
       <h1 id="signin-title">{title}</h1>
-      <form onSubmit={(e) => void submit(e)}>
-        <Field label="Email">
+      <form onSubmit={submit} noValidate>
+        <Field label="Email" error={signing.errorFor('email')}>
           {(p) => (
             <input
               {...p}
@@ -35,11 +42,14 @@ export function SignIn({ onSignedIn, title = 'Sign in' }: { onSignedIn: (me: Me)
               autocomplete="username"
               required
               value={email}
-              onInput={(e) => setEmail(e.currentTarget.value)}
+              onInput={(e) => {
+                setEmail(e.currentTarget.value);
+                signing.clear('email');
+              }}
             />
           )}
         </Field>
-        <Field label="Password">
+        <Field label="Password" error={signing.errorFor('password')}>
           {(p) => (
             <input
               {...p}
@@ -47,15 +57,32 @@ export function SignIn({ onSignedIn, title = 'Sign in' }: { onSignedIn: (me: Me)
               autocomplete="current-password"
               required
               value={password}
-              onInput={(e) => setPassword(e.currentTarget.value)}
+              onInput={(e) => {
+                setPassword(e.currentTarget.value);
+                signing.clear('password');
+              }}
             />
           )}
         </Field>
-        {error && <Notice>{error}</Notice>}
-        <button type="submit" disabled={busy}>
-          {busy ? 'Signing in…' : 'Sign in'}
+        <ActionError state={signing} fields={['email', 'password']} />
+        <button type="submit" disabled={signing.busy}>
+          {signing.busy ? 'Signing in…' : 'Sign in'}
         </button>
       </form>
+      {passkeysSupported() && (
+        <p>
+          Doctors and administrators:{' '}
+          <button type="button" class="link" disabled={passkeyState.busy} onClick={() => void withPasskey()}>
+            sign in with a passkey
+          </button>
+          <ActionError state={passkeyState} />
+        </p>
+      )}
+      <p>
+        <a href="/reset" onClick={onLink}>
+          Forgot your password?
+        </a>
+      </p>
       <p>
         New patient?{' '}
         <a href="/register" onClick={onLink}>

@@ -1,10 +1,14 @@
-import type { Receipt } from '../../receipt/receiptSchema.js';
+import type { ReceiptCore } from '../../receipt/receiptSchema.js';
 import type { CheckResult, TrustAnchor } from '../types.js';
 import type { ChainFacts } from './chainFacts.js';
 import { check } from './check.js';
 
 /** The endpoint serves the chain the receipt names (and the one we trust). Asking the wrong chain proves nothing. */
-export function chainId(facts: ChainFacts, receipt: Receipt, trust: TrustAnchor): CheckResult {
+export function chainId(
+  facts: Pick<ChainFacts, 'chainId'>,
+  receipt: ReceiptCore,
+  trust: TrustAnchor,
+): CheckResult {
   if (!facts.chainId.ok) {
     return check(
       'chainId',

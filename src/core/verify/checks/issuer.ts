@@ -1,10 +1,10 @@
-import type { Receipt } from '../../receipt/receiptSchema.js';
+import type { ReceiptCore } from '../../receipt/receiptSchema.js';
 import type { CheckResult } from '../types.js';
 import type { ChainFacts } from './chainFacts.js';
 import { check } from './check.js';
 
 /** The leaf's issuer holds ISSUER_ROLE in the registry now. */
-export function issuer(facts: ChainFacts, receipt: Receipt): CheckResult {
+export function issuer(facts: ChainFacts, receipt: ReceiptCore): CheckResult {
   if (!facts.isIssuer.ok) {
     return check(
       'issuer',

@@ -1,4 +1,4 @@
-import type { Receipt } from '../../receipt/receiptSchema.js';
+import type { ReceiptCore } from '../../receipt/receiptSchema.js';
 import type { CheckResult, TrustAnchor } from '../types.js';
 import { check, skipped } from './check.js';
 
@@ -6,7 +6,7 @@ import { check, skipped } from './check.js';
  * The receipt names the registry the verifier trusts. Anyone can deploy a registry and make themselves
  * an issuer in it, so a receipt naming an unknown registry proves nothing about who issued it.
  */
-export function registry(receipt: Receipt, trust: TrustAnchor): CheckResult {
+export function registry(receipt: ReceiptCore, trust: TrustAnchor): CheckResult {
   if (trust.registry === undefined) {
     return skipped(
       'registry',

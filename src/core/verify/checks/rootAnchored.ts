@@ -1,9 +1,9 @@
 import type { CheckResult } from '../types.js';
-import type { ChainFacts } from './chainFacts.js';
+import type { AnchorFacts, Settled } from './chainFacts.js';
 import { check } from './check.js';
 
 /** The registry holds the receipt's root. */
-export function rootAnchored(facts: ChainFacts): CheckResult {
+export function rootAnchored(facts: { readonly rootInfo: Settled<AnchorFacts> }): CheckResult {
   if (!facts.rootInfo.ok) {
     return check(
       'rootAnchored',

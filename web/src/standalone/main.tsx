@@ -1,0 +1,5 @@
+import { render } from 'preact';
+import '../styles.css';
+import { StandaloneVerifier } from './StandaloneVerifier.js';
+
+render(<StandaloneVerifier />, document.getElementById('app')!);
