@@ -24,6 +24,7 @@ import { confirmMined } from './batch/confirmMined.js';
 import { guardBatchStep } from './batch/guardBatchStep.js';
 import { recheckConfirmed } from './batch/recheckConfirmed.js';
 import { reconcileAnchored } from './batch/reconcileAnchored.js';
+import { reconcileChainOps } from './chainOps/reconcileChainOps.js';
 import { sendBuilt } from './batch/sendBuilt.js';
 import { asTransient } from './batch/Transient.js';
 import { checkChainFacts } from './checkChainFacts.js';
@@ -209,6 +210,7 @@ export class AnchorEngine extends EventEmitter<{ confirmed: [batchId: number]; i
   private async tryReconcile(): Promise<StepOutcome> {
     try {
       await checkChainFacts(this.ctx);
+      await reconcileChainOps(this.ctx);
       const r = await reconcileAnchored(this.ctx);
       this.reconciled = true;
       this.lastError = null;

@@ -682,6 +682,9 @@ export class SecondFactorRepository {
       .where('id', '=', response.id)
       .executeTakeFirst();
     if (!row) return undefined;
+    // Only the assertion's own check may fail quietly (a bad assertion is "not accepted"); a database
+    // failure below must surface as one (503), not as a rejected signature.
+    let newCounter: number;
     try {
       const v = await verifyAuthenticationResponse({
         response,
@@ -692,16 +695,20 @@ export class SecondFactorRepository {
         requireUserVerification,
       });
       if (!v.verified) return undefined;
-      const moved = await this.db.kysely
-        .updateTable('webauthn_credentials')
-        .set({ counter: v.authenticationInfo.newCounter, last_used_at: Date.now() })
-        .where('id', '=', row.id)
-        .where('counter', '=', row.counter)
-        .executeTakeFirst();
-      return Number(moved.numUpdatedRows) === 1 ? row : undefined;
+      newCounter = v.authenticationInfo.newCounter;
     } catch {
       return undefined;
     }
+    // The counter only moves forward (a cloned authenticator replays a lower one). Guarded on the
+    // stored value being below the new one, so two assertions checked at once cannot both pass with
+    // the same counter; authenticators that keep no counter (always 0) are not compared.
+    const moved = await this.db.kysely
+      .updateTable('webauthn_credentials')
+      .set({ counter: newCounter, last_used_at: Date.now() })
+      .where('id', '=', row.id)
+      .where('counter', newCounter === 0 ? '=' : '<', newCounter)
+      .executeTakeFirst();
+    return Number(moved.numUpdatedRows) === 1 ? row : undefined;
   }
 
   /**
