@@ -39,12 +39,14 @@ export function StandaloneVerifier() {
   const [problem, setProblem] = useState<{ field?: string; message: string }>();
   const [result, setResult] = useState<StandaloneResult>();
 
-  // A dropped receipt names its chain: prefill that chain's usual endpoint unless one was typed.
+  // A dropped receipt names its chain: prefill that chain's usual endpoint unless one was typed. The
+  // receipt is read asynchronously: what was typed meanwhile wins (asked of the current value, not
+  // of the one when the receipt was chosen).
   const onReceipt = async (f: File | undefined) => {
     setReceiptFile(f);
-    if (!f || rpcUrl.trim()) return;
+    if (!f) return;
     const suggested = suggestRpc(receiptChainId(await readJson(f)));
-    if (suggested) setRpcUrl(suggested);
+    if (suggested) setRpcUrl((typed) => (typed.trim() ? typed : suggested));
   };
 
   const check = async (e: Event) => {
