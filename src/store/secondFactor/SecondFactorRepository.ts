@@ -404,18 +404,7 @@ export class SecondFactorRepository {
   async assertionOptions(
     user: SessionUser,
   ): Promise<{ challengeId: string; options: PublicKeyCredentialRequestOptionsJSON }> {
-    const rows = await this.db.kysely
-      .selectFrom('webauthn_credentials')
-      .select(['id', 'transports'])
-      .where('user_id', '=', user.id)
-      .execute();
-    const options = await generateAuthenticationOptions({
-      rpID: this.rp.id,
-      allowCredentials: rows.map((c) => ({ id: c.id, transports: transportsOf(c) })),
-      userVerification: 'preferred',
-    });
-    const challengeId = await issueChallenge(this.db.kysely, options.challenge, 'second-factor', user.id);
-    return { challengeId, options };
+    return this.passkeyAssertionOptions(user, 'second-factor');
   }
 
   /** The second step with a passkey: the assertion must be by one of this user's credentials. */
@@ -478,6 +467,14 @@ export class SecondFactorRepository {
     user: SessionUser,
   ): Promise<{ challengeId: string; options: PublicKeyCredentialRequestOptionsJSON }> {
     this.requireRole(user);
+    return this.passkeyAssertionOptions(user, 'step-up');
+  }
+
+  /** WebAuthn request options allowing any of the user's passkeys, with a challenge stored for `purpose`. */
+  private async passkeyAssertionOptions(
+    user: SessionUser,
+    purpose: 'second-factor' | 'step-up',
+  ): Promise<{ challengeId: string; options: PublicKeyCredentialRequestOptionsJSON }> {
     const rows = await this.db.kysely
       .selectFrom('webauthn_credentials')
       .select(['id', 'transports'])
@@ -488,7 +485,7 @@ export class SecondFactorRepository {
       allowCredentials: rows.map((c) => ({ id: c.id, transports: transportsOf(c) })),
       userVerification: 'preferred',
     });
-    const challengeId = await issueChallenge(this.db.kysely, options.challenge, 'step-up', user.id);
+    const challengeId = await issueChallenge(this.db.kysely, options.challenge, purpose, user.id);
     return { challengeId, options };
   }
 
